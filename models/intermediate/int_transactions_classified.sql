@@ -1,0 +1,42 @@
+-- Accepted transactions strictly before the as-of date, each classified as paid,
+-- refund or failed. A refund is status `refunded` or a negative amount; a failed row
+-- never counts; every other row is paid.
+with
+
+transactions as (
+
+    select * from {{ ref('stg_input__transactions') }}
+
+),
+
+as_of as (
+
+    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+
+),
+
+before_as_of as (
+
+    select
+        transactions.*,
+        as_of.as_of_date
+    from transactions
+    cross join as_of
+    where transactions.transaction_at < cast(as_of.as_of_date as {{ dbt.type_timestamp() }})
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when status = 'failed' then 'failed'
+            when status = 'refunded' or amount < 0 then 'refund'
+            else 'paid'
+        end as transaction_kind
+    from before_as_of
+
+)
+
+select * from final

@@ -1,0 +1,31 @@
+-- Every input row that breaks the input contract, with its raw values and the reason.
+with
+
+checked as (
+
+    select * from {{ ref('stg_input__checked_transactions') }}
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_row_number,
+        rejection_reason,
+        raw_transaction_id as transaction_id,
+        raw_customer_id as customer_id,
+        raw_transaction_at as transaction_at,
+        raw_amount as amount,
+        raw_status as status,
+        raw_currency as currency,
+        raw_quantity as quantity,
+        raw_product_id as product_id,
+        raw_category as category,
+        raw_channel as channel
+    from checked
+    where rejection_reason is not null
+
+)
+
+select * from final

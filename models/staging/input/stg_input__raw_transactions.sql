@@ -1,0 +1,32 @@
+with
+
+base as (
+
+    select
+        *,
+        {{ segments.source_row_id() }} as source_row_id
+    from {{ ref('base_input__transactions') }}
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_row_id - min(source_row_id) over (partition by source_file)
+        + 1 as source_row_number,
+        transaction_id,
+        customer_id,
+        transaction_at,
+        amount,
+        status,
+        currency,
+        quantity,
+        product_id,
+        category,
+        channel
+    from base
+
+)
+
+select * from final
