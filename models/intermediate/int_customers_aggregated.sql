@@ -29,13 +29,13 @@ final as (
         first_purchase_at,
         last_purchase_at,
         {{ dbt.datediff('cast(last_purchase_at as date)', 'as_of_date', 'day') }}
-        as recency_days,
+            as recency_days,
         frequency,
         paid_amount - refunded_amount as monetary,
         paid_amount,
         refunded_amount,
         cast((paid_amount - refunded_amount) / frequency as {{ dbt.type_numeric() }})
-        as avg_order_value,
+            as avg_order_value,
         as_of_date
     from aggregated
     where frequency > 0

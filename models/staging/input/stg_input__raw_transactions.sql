@@ -13,8 +13,6 @@ final as (
 
     select
         source_file,
-        source_row_id - min(source_row_id) over (partition by source_file)
-        + 1 as source_row_number,
         transaction_id,
         customer_id,
         transaction_at,
@@ -24,7 +22,9 @@ final as (
         quantity,
         product_id,
         category,
-        channel
+        channel,
+        source_row_id - min(source_row_id) over (partition by source_file)
+        + 1 as source_row_number
     from base
 
 )

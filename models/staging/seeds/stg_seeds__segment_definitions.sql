@@ -9,10 +9,10 @@ definitions as (
 final as (
 
     select
-        trim(segment) as segment,
         segment_order,
         description as segment_description,
-        recommended_action
+        recommended_action,
+        trim(segment) as segment
     from definitions
 
 )

@@ -1,0 +1,105 @@
+"""The dbt project itself: a full `dbt build` (seeds, models, unit tests, data tests) on
+the small fixture, run the way an analytics engineer would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "transactions_small.csv"
+
+
+def dbt(command: str, tmp_path: Path, **vars_: object) -> tuple[int, dict, str]:
+    target = tmp_path / "target"
+    env = {
+        **os.environ,
+        "SEGMENTS_DUCKDB_PATH": str(tmp_path / "segments.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    args = [
+        sys.executable,
+        "-c",
+        "import sys; from dbt.cli.main import cli; sys.exit(cli())",
+        command,
+        "--project-dir",
+        str(ROOT),
+        "--profiles-dir",
+        str(ROOT),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(tmp_path / "logs"),
+        "--vars",
+        json.dumps({"transactions_path": str(FIXTURE), **vars_}),
+    ]
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    results_file = target / "run_results.json"
+    results = json.loads(results_file.read_text()) if results_file.exists() else {}
+    return done.returncode, results, done.stdout
+
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str]:
+    return dbt("build", tmp_path_factory.mktemp("dbt"))
+
+
+def test_dbt_build_passes_every_unit_and_data_test(full_build: tuple[int, dict, str]) -> None:
+    code, results, output = full_build
+    assert code == 0, output[-3000:]
+    statuses = {r["unique_id"]: r["status"] for r in results["results"]}
+    unit = [uid for uid in statuses if uid.startswith("unit_test.")]
+    data = [uid for uid in statuses if uid.startswith("test.")]
+    assert len(unit) >= 15, unit
+    assert len(data) >= 40, data
+    assert all(statuses[uid] == "pass" for uid in unit + data)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "test_scored_ties_half_buy_once",
+        "test_scored_single_customer",
+        "test_scored_directions",
+        "test_scored_thresholds_boundaries",
+        "test_classified_as_of_boundary",
+        "test_classified_paid_refund_failed",
+        "test_aggregated_net_monetary_and_recency",
+        "test_checked_transactions_rejects_contract_breaks",
+        "test_customer_segments_maps_cells_through_grid",
+        "test_segment_summary_shares_and_empty_segments",
+    ],
+)
+def test_rule_has_a_passing_unit_test(full_build: tuple[int, dict, str], name: str) -> None:
+    _, results, _ = full_build
+    matching = [r for r in results["results"] if r["unique_id"].endswith("." + name)]
+    assert [r["status"] for r in matching] == ["pass"]
+
+
+def test_invariant_tests_ran(full_build: tuple[int, dict, str]) -> None:
+    _, results, _ = full_build
+    ran = {r["unique_id"] for r in results["results"]}
+    for fragment in [
+        "assert_raw_rows_are_staged_or_rejected",
+        "complete_rfm_grid_stg_seeds__segment_grid",
+        "sums_to_one_segment_summary_share_of_customers",
+        "score_orders_values_int_customers_scored_r_score",
+    ]:
+        assert any(fragment in uid for uid in ran), fragment
+
+
+def test_bad_as_of_var_fails_with_a_clear_message(tmp_path: Path) -> None:
+    code, _, output = dbt("build", tmp_path, as_of_date="1998-02-30")
+    assert code != 0
+    assert "segments: as_of_date must be a calendar date written YYYY-MM-DD" in output
+
+
+def test_bad_scoring_method_fails_with_a_clear_message(tmp_path: Path) -> None:
+    code, _, output = dbt("build", tmp_path, scoring_method="ntile")
+    assert code != 0
+    assert "segments: unknown scoring_method 'ntile'" in output

@@ -1,0 +1,300 @@
+"""Real `segments` runs (generate, build, export) on real files, checked against a
+plain-Python hand computation of the RFM rules."""
+
+from __future__ import annotations
+
+import csv
+import random
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.rfm_reference import SPEC_GRID, expected_segments
+
+AS_OF = date(1998, 7, 1)
+HEADER = ["transaction_id", "customer_id", "transaction_at", "amount", "status", "category"]
+
+
+def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def build(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = segments("build", "--workdir", str(workdir), *args, cwd=workdir)
+    return result
+
+
+def mart(workdir: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(workdir / "segments.duckdb"), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def clean_rows(customers: int = 40, seed: int = 7) -> list[list[str]]:
+    """A small, valid transactions table with ties, refunds and failed payments."""
+    rng = random.Random(seed)
+    rows = []
+    n = 0
+    for c in range(1, customers + 1):
+        for _ in range(rng.choice([1, 1, 1, 2, 3, 5])):
+            n += 1
+            day = date(1997, 1, 1).toordinal() + rng.randrange(0, 546)
+            status = rng.choice(["paid", "paid", "paid", "", "refunded", "failed"])
+            amount = Decimal(rng.choice([10, 25, 40, 99])) + Decimal(rng.randrange(100)) / 100
+            rows.append(
+                [
+                    f"T{n:05d}",
+                    f"C{c:03d}",
+                    date.fromordinal(day).isoformat() + " 10:30:00",
+                    str(amount),
+                    status,
+                    rng.choice(["Books", "Music", "Video"]),
+                ]
+            )
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def customer_figures(workdir: Path) -> dict[str, tuple]:
+    rows = mart(
+        workdir,
+        "select customer_id, recency_days, frequency, monetary, r_score, f_score, m_score,"
+        " fm_score, rfm_cell, segment from customer_segments",
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def assert_matches_reference(workdir: Path, source: Path, as_of: date) -> None:
+    expected = expected_segments(source, as_of)
+    actual = customer_figures(workdir)
+    assert set(actual) == set(expected)
+    for customer_id, exp in expected.items():
+        got = actual[customer_id]
+        assert got[:3] == (exp.recency_days, exp.frequency, exp.monetary), customer_id
+        assert got[3:7] == (exp.r_score, exp.f_score, exp.m_score, exp.fm_score), customer_id
+        assert got[7] == f"{exp.r_score}{exp.f_score}{exp.m_score}", customer_id
+        assert got[8] == exp.segment, customer_id
+
+
+def test_generated_file_matches_hand_computation(tmp_path: Path) -> None:
+    tx = tmp_path / "tx.csv"
+    gen = segments("generate", "--customers", "400", "--out", str(tx), cwd=tmp_path)
+    assert gen.returncode == 0, gen.stderr
+    result = build(tmp_path, "--transactions", str(tx), "--as-of", AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert_matches_reference(tmp_path, tx, AS_OF)
+
+    out = tmp_path / "out"
+    exported = segments("export", "--workdir", str(tmp_path), "--out", str(out), cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    with (out / "customer_segments.csv").open(newline="") as handle:
+        exported_rows = {row["customer_id"]: row for row in csv.DictReader(handle)}
+    expected = expected_segments(tx, AS_OF)
+    assert set(exported_rows) == set(expected)
+    for customer_id, exp in expected.items():
+        row = exported_rows[customer_id]
+        assert int(row["recency_days"]) == exp.recency_days
+        assert int(row["frequency"]) == exp.frequency
+        assert Decimal(row["monetary"]) == exp.monetary
+        assert (int(row["r_score"]), int(row["f_score"]), int(row["m_score"])) == (
+            exp.r_score,
+            exp.f_score,
+            exp.m_score,
+        )
+        assert int(row["fm_score"]) == exp.fm_score
+        assert row["segment"] == exp.segment
+        assert row["as_of_date"] == AS_OF.isoformat()
+
+
+def test_default_as_of_is_day_after_latest_transaction(tmp_path: Path) -> None:
+    rows = clean_rows(customers=15)
+    tx = write_csv(tmp_path / "tx.csv", rows)
+    latest = max(date.fromisoformat(r[2][:10]) for r in rows)
+    as_of = date.fromordinal(latest.toordinal() + 1)
+    result = build(tmp_path, "--transactions", str(tx))
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert mart(tmp_path, "select distinct as_of_date from customer_segments") == [(as_of,)]
+    assert_matches_reference(tmp_path, tx, as_of)
+
+
+def test_messy_csv_rejects_each_bad_row_once_and_keeps_the_rest(tmp_path: Path) -> None:
+    rows = clean_rows()
+    clean_dir, messy_dir = tmp_path / "clean", tmp_path / "messy"
+    clean_dir.mkdir()
+    messy_dir.mkdir()
+    clean = write_csv(clean_dir / "tx.csv", rows)
+    assert build(clean_dir, "--transactions", str(clean), "--as-of", "1998-07-01").returncode == 0
+
+    # Bad rows use existing customers (or none), so every customer's figures must stay equal.
+    bad = [
+        (["T90001", "C001", "1998-02-30", "10", "paid", "Books"], "invalid transaction_at"),
+        (["T90002", "C002", "not a date", "10", "paid", "Books"], "invalid transaction_at"),
+        (["T90003", "C003", "", "10", "paid", "Books"], "missing transaction_at"),
+        (["T90004", "C004", "1998-01-01", "ten", "paid", "Books"], "invalid amount"),
+        (["T90005", "C005", "1998-01-01", "NaN", "paid", "Books"], "invalid amount"),
+        (["T90006", "C006", "1998-01-01", "", "paid", "Books"], "missing amount"),
+        (["T90007", "", "1998-01-01", "10", "paid", "Books"], "missing customer_id"),
+        (["T90008", "   ", "1998-01-01", "10", "paid", "Books"], "missing customer_id"),
+        (["T90009", "C007", "1998-01-01", "10", "pending", "Books"], "unknown status"),
+        ([rows[0][0], "C008", "1998-06-01", "500", "paid", "Books"], "duplicate transaction_id"),
+        ([rows[5][0], rows[5][1], rows[5][2], rows[5][3], "paid", "x"], "duplicate transaction_id"),
+        (["", "C009", "1998-01-01", "10", "paid", "Books"], "missing transaction_id"),
+    ]
+    # Header in another order and case, padded names, an extra column, quoted commas
+    # and newlines, a UTF-8 byte order mark and CRLF line ends.
+    header = [" Amount", "CUSTOMER_ID ", "Transaction_At", "note", "transaction_id", "Status"]
+    table = [[r[3], r[1], r[2], 'a "quoted", note\nover two lines', r[0], r[4]] for r in rows]
+    for position, (row, _reason) in enumerate(bad):
+        table.insert(3 + 4 * position, [row[3], row[1], row[2], "bad, row", row[0], row[4]])
+    messy = messy_dir / "tx.csv"
+    with messy.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(table)
+
+    result = build(messy_dir, "--transactions", str(messy), "--as-of", "1998-07-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "12 rows rejected" in result.stdout + result.stderr
+
+    assert customer_figures(messy_dir) == customer_figures(clean_dir)
+    rejected = mart(
+        messy_dir,
+        "select transaction_id, customer_id, transaction_at, amount, rejection_reason"
+        " from rejected_transactions order by source_row_number",
+    )
+    assert len(rejected) == len(bad)
+    for (row, reason), got in zip(bad, rejected, strict=True):
+        assert got[4] == reason
+        assert got[3] == row[3]  # the raw value is kept as read
+    counts = mart(
+        messy_dir,
+        "select (select count(*) from stg_input__raw_transactions),"
+        " (select count(*) from stg_input__transactions),"
+        " (select count(*) from rejected_transactions)",
+    )[0]
+    assert counts == (len(rows) + len(bad), len(rows), len(bad))
+
+
+def test_parquet_and_glob_inputs_give_the_same_marts(tmp_path: Path) -> None:
+    rows = clean_rows(customers=25)
+    base = tmp_path / "base"
+    base.mkdir()
+    tx = write_csv(base / "tx.csv", rows)
+    assert build(base, "--transactions", str(tx), "--as-of", "1998-07-01").returncode == 0
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    write_csv(parts / "tx_1.csv", rows[: len(rows) // 2])
+    write_csv(parts / "tx_2.csv", rows[len(rows) // 2 :])
+    globbed = tmp_path / "globbed"
+    globbed.mkdir()
+    result = build(
+        globbed, "--transactions", str(parts / "tx_*.csv"), "--as-of", "1998-07-01"
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert customer_figures(globbed) == customer_figures(base)
+
+    pq = tmp_path / "tx.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_csv('{tx}', all_varchar = true)) to '{pq}' (format parquet)"
+        )
+    typed = tmp_path / "typed"
+    typed.mkdir()
+    result = build(typed, "--transactions", str(pq), "--as-of", "1998-07-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert customer_figures(typed) == customer_figures(base)
+
+
+def test_missing_required_column_fails_with_one_line(tmp_path: Path) -> None:
+    tx = tmp_path / "tx.csv"
+    tx.write_text("transaction_id,customer_id,transaction_at\nT1,C1,1998-01-01\n")
+    result = build(tmp_path, "--transactions", str(tx))
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "missing required column(s): amount" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_file_without_a_valid_row_fails(tmp_path: Path) -> None:
+    tx = write_csv(tmp_path / "tx.csv", [["T1", "C1", "yesterday", "10", "paid", "Books"]])
+    result = build(tmp_path, "--transactions", str(tx))
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "no valid transaction" in lines[0]
+
+
+def test_custom_grid_file_replaces_the_default(tmp_path: Path) -> None:
+    tx = write_csv(tmp_path / "tx.csv", clean_rows(customers=20))
+    grid = tmp_path / "grid.csv"
+    cells = [(r, fm) for r in range(1, 6) for fm in range(1, 6)]
+    grid.write_text(
+        "R_Score,FM_Score,Segment\n"
+        + "".join(f"{r},{fm},{'Active' if r >= 3 else 'Inactive'}\n" for r, fm in cells)
+    )
+    result = build(tmp_path, "--transactions", str(tx), "--as-of", "1998-07-01", "--grid", str(grid))
+    assert result.returncode == 0, result.stderr + result.stdout
+    segments_by_r = mart(tmp_path, "select distinct r_score >= 3, segment from customer_segments")
+    assert sorted(segments_by_r) == [(False, "Inactive"), (True, "Active")]
+    summary = mart(tmp_path, "select segment, customers from segment_summary order by segment")
+    assert [s for s, _ in summary] == ["Active", "Inactive"]
+    assert sum(c for _, c in summary) == 20
+
+
+def test_incomplete_grid_file_fails_the_build(tmp_path: Path) -> None:
+    tx = write_csv(tmp_path / "tx.csv", clean_rows(customers=10))
+    grid = tmp_path / "grid.csv"
+    grid.write_text("r_score,fm_score,segment\n5,5,Champions\n5,5,Also Champions\n")
+    result = build(tmp_path, "--transactions", str(tx), "--grid", str(grid))
+    assert result.returncode != 0
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+    assert "complete_rfm_grid" in result.stderr
+
+
+def test_threshold_scoring_uses_fixed_cut_offs(tmp_path: Path) -> None:
+    tx = write_csv(tmp_path / "tx.csv", clean_rows(customers=30))
+    result = build(
+        tmp_path, "--transactions", str(tx), "--as-of", "1998-07-01", "--scoring", "thresholds"
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+    def cut(value: float, cutoffs: list[float], lower_is_better: bool) -> int:
+        if lower_is_better:
+            return next((5 - i for i, c in enumerate(cutoffs) if value <= c), 1)
+        return next((5 - i for i, c in enumerate(reversed(cutoffs)) if value >= c), 1)
+
+    expected = expected_segments(tx, AS_OF)
+    for customer_id, got in customer_figures(tmp_path).items():
+        exp = expected[customer_id]
+        r = cut(exp.recency_days, [30, 90, 180, 365], True)
+        f = cut(exp.frequency, [2, 3, 5, 10], False)
+        m = cut(float(exp.monetary), [50, 150, 500, 1500], False)
+        assert got[3:6] == (r, f, m), customer_id
+        assert got[8] == SPEC_GRID[r][(f + m + 1) // 2 - 1]
+
+
+@pytest.mark.parametrize("as_of", ["1998-07-01", "1997-06-15"])
+def test_as_of_date_excludes_later_transactions(tmp_path: Path, as_of: str) -> None:
+    tx = write_csv(tmp_path / "tx.csv", clean_rows(customers=30))
+    result = build(tmp_path, "--transactions", str(tx), "--as-of", as_of)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert_matches_reference(tmp_path, tx, date.fromisoformat(as_of))
