@@ -88,7 +88,7 @@ def test_invariant_tests_ran(full_build: tuple[int, dict, str]) -> None:
         "assert_raw_rows_are_staged_or_rejected",
         "complete_rfm_grid_stg_seeds__segment_grid",
         "sums_to_one_segment_summary_share_of_customers",
-        "score_orders_values_int_customers_scored_r_score",
+        "score_orders_values_customer_segments_r_score",
     ]:
         assert any(fragment in uid for uid in ran), fragment
 

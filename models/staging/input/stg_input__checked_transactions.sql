@@ -1,3 +1,7 @@
+-- Materialized as a table (an exception to the staging default): validation runs once,
+-- and both stg_input__transactions and rejected_transactions read its result.
+{{ config(materialized='table') }}
+
 with
 
 raw_transactions as (
@@ -43,16 +47,43 @@ typed as (
 
 ),
 
+repeated_ids as (
+
+    select transaction_id
+    from typed
+    where transaction_id is not null
+    group by transaction_id
+    having count(*) > 1
+
+),
+
+repeated_rows as (
+
+    -- Only rows of repeated ids are ranked: a window over every (wide) row is slow.
+    select
+        typed.source_file,
+        typed.source_row_number,
+        row_number() over (
+            partition by typed.transaction_id
+            order by typed.source_file, typed.source_row_number
+        ) as transaction_id_occurrence
+    from typed
+    inner join repeated_ids
+        on typed.transaction_id = repeated_ids.transaction_id
+
+),
+
 occurrences as (
 
     -- The first row of a repeated transaction_id (in file order) is kept.
     select
-        *,
-        row_number() over (
-            partition by transaction_id
-            order by source_file, source_row_number
-        ) as transaction_id_occurrence
+        typed.*,
+        coalesce(repeated_rows.transaction_id_occurrence, 1) as transaction_id_occurrence
     from typed
+    left join repeated_rows
+        on
+            typed.source_file = repeated_rows.source_file
+            and typed.source_row_number = repeated_rows.source_row_number
 
 ),
 

@@ -1,0 +1,224 @@
+"""Run dbt as a subprocess and explain its failures in one line.
+
+dbt runs in a child process with an argument list (never a shell string). dbt's in-process
+`dbtRunner` is not used because it keeps the DuckDB file locked after it returns.
+Statuses come from `run_results.json`, never from scraping dbt's output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cli.errors import SegmentsError
+from cli.project import Workdir, project_dir
+
+DBT_ENTRY = "import sys; from dbt.cli.main import cli; sys.exit(cli())"
+DBT_TARGET = "duckdb"
+# Unit tests check the models' logic on fixed fixtures; `make test` runs them. A user's
+# build or test run checks the data only.
+DATA_ONLY = ["--exclude-resource-type", "unit_test"]
+
+# "12:00:01  3 of 27 START sql table model main.customer_segments ....... [RUN]"
+_START_LINE = re.compile(r"\b(\d+) of (\d+) START (.+?)[\s.]*\[RUN\]")
+# A message raised by the project's macros: "segments: ..." not inside a longer word.
+_SEGMENTS_MESSAGE = re.compile(r"(?<![\w.-])segments: \S.*")
+_TIMESTAMP = re.compile(r"^\d{2}:\d{2}:\d{2}(?:\.\d+)?\s+")
+_ERROR_HEADER = re.compile(r"^[\w ]*Error in \w[\w ]* \S+( \(.*\))?$")
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """The outcome of one dbt invocation."""
+
+    command: str
+    returncode: int
+    output: str
+    results: list[dict[str, Any]]
+    workdir: Workdir
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for result in self.results if result.get("status") in statuses)
+
+
+def dbt_command(command: str, workdir: Workdir, dbt_vars: Mapping[str, str]) -> list[str]:
+    """The argument list running `dbt <command>` on the bundled project."""
+    project = str(project_dir())
+    return [
+        sys.executable,
+        "-c",
+        DBT_ENTRY,
+        command,
+        "--project-dir",
+        project,
+        "--profiles-dir",
+        project,
+        "--target",
+        DBT_TARGET,
+        "--target-path",
+        str(workdir.target_path),
+        "--log-path",
+        str(workdir.log_path),
+        "--no-use-colors",
+        *(DATA_ONLY if command in ("build", "test") else []),
+        "--vars",
+        json.dumps(dict(dbt_vars)),
+    ]
+
+
+def dbt_environment(workdir: Workdir) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SEGMENTS_DUCKDB_PATH=str(workdir.database),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DO_NOT_TRACK="1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def node_started(line: str) -> str | None:
+    """`[3/27] model customer_segments` for a dbt START line, else None."""
+    match = _START_LINE.search(line)
+    if not match:
+        return None
+    done, total, description = match.groups()
+    words = description.split()
+    name = words[-1].split(".")[-1]
+    if len(name) > 60:
+        name = name[:57] + "..."
+    kinds = ("seed", "snapshot", "unit_test", "test", "model")
+    kind = next((k for k in kinds if k in words), words[0]).replace("_", " ")
+    return f"[{done}/{total}] {kind} {name}"
+
+
+def run_dbt(
+    command: str,
+    workdir: Workdir,
+    dbt_vars: Mapping[str, str],
+    on_node: Callable[[str], None] | None = None,
+) -> DbtRun:
+    """Run `dbt <command>` for a working folder, saving its output to the log folder."""
+    workdir.create()
+    run_results = workdir.target_path / "run_results.json"
+    run_results.unlink(missing_ok=True)
+    args = dbt_command(command, workdir, dbt_vars)
+    lines: list[str] = []
+    try:
+        with subprocess.Popen(
+            args,
+            cwd=workdir.root,
+            env=dbt_environment(workdir),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as process:
+            assert process.stdout is not None
+            try:
+                for line in process.stdout:
+                    lines.append(line)
+                    started = node_started(line)
+                    if started and on_node:
+                        on_node(started)
+                returncode = process.wait()
+            except BaseException:
+                process.terminate()
+                process.wait()
+                raise
+    except OSError as exc:
+        raise SegmentsError(f"could not start dbt: {exc}") from exc
+    output = "".join(lines)
+    workdir.dbt_output_log.write_text(output, encoding="utf-8")
+    return DbtRun(command, returncode, output, _read_results(run_results), workdir)
+
+
+def _read_results(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    try:
+        results = json.loads(path.read_text(encoding="utf-8")).get("results", [])
+    except (OSError, ValueError):
+        return []
+    return [result for result in results if isinstance(result, dict)]
+
+
+def failure_message(run: DbtRun) -> str:
+    """One line explaining why a dbt run failed, pointing at the saved output."""
+    message = (
+        _segments_message(run.output)
+        or _failed_node_message(run)
+        or _first_error_line(run.output)
+        or f"dbt {run.command} failed with exit code {run.returncode}"
+    )
+    return f"{message} (details: {run.workdir.dbt_output_log})"
+
+
+def _segments_message(output: str) -> str | None:
+    for line in output.splitlines():
+        if "[WARNING]" in line:
+            continue
+        match = _SEGMENTS_MESSAGE.search(line)
+        if match:
+            return match.group(0).rstrip()
+    return None
+
+
+def _failed_node_message(run: DbtRun) -> str | None:
+    failed = next((r for r in run.results if r.get("status") in ("error", "fail")), None)
+    if failed is None:
+        return None
+    unique_id = str(failed.get("unique_id", ""))
+    parts = unique_id.split(".")
+    resource_type = parts[0].replace("_", " ") if parts else "node"
+    name = parts[2] if len(parts) > 2 else unique_id
+    if resource_type == "unit test" and len(parts) > 3:
+        name = f"{parts[2]}::{parts[3]}"
+    text = _first_line(str(failed.get("message") or failed.get("status")))
+    if resource_type == "test":
+        custom = _test_error_message(run.workdir, unique_id)
+        if custom:
+            failures = failed.get("failures")
+            rows = f" ({failures} failing rows)" if isinstance(failures, int) else ""
+            return f"{custom}{rows}"
+    return f"{resource_type} {name} failed: {text}"
+
+
+def _test_error_message(workdir: Workdir, unique_id: str) -> str | None:
+    manifest = workdir.target_path / "manifest.json"
+    try:
+        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    except (OSError, ValueError):
+        return None
+    node = nodes.get(unique_id) or {}
+    meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+    message = meta.get("error_message")
+    return _first_line(str(message)) if message else None
+
+
+def _first_error_line(output: str) -> str | None:
+    for line in output.splitlines():
+        if "Error" in line:
+            return _TIMESTAMP.sub("", line).strip()
+    return None
+
+
+def _first_line(text: str) -> str:
+    """The first meaningful line, skipping dbt's "Runtime Error in model x (path)" header."""
+    lines = [_TIMESTAMP.sub("", line).strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and _ERROR_HEADER.match(lines[0]):
+        return lines[1]
+    return lines[0] if lines else text.strip()

@@ -1,0 +1,42 @@
+"""`segments test`: run the project's dbt tests against the last build."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import console, dbt_runner
+from cli.build import load_last_build
+from cli.errors import SegmentsError
+from cli.options import WorkdirOption
+from cli.project import workdir
+
+
+def test(workdir_option: WorkdirOption = None) -> None:
+    """Run the data and unit tests (dbt test) with the inputs of the last build.
+
+    Example:
+
+      segments test --workdir out
+    """
+    folder = workdir(workdir_option)
+    dbt_vars = load_last_build(folder)
+    folder.require_database()
+    with console.progress("dbt test: starting") as shown:
+        run = dbt_runner.run_dbt(
+            "test", folder, dbt_vars, on_node=lambda node: shown.update(f"dbt test {node}")
+        )
+    if run.results:
+        typer.echo(_counts_line(run))
+    if not run.ok:
+        raise SegmentsError(dbt_runner.failure_message(run))
+
+
+def _counts_line(run: dbt_runner.DbtRun) -> str:
+    passed = run.count("pass", "success")
+    failed = run.count("fail", "error")
+    extras = [
+        f"{count} {label}"
+        for label, count in (("warned", run.count("warn")), ("skipped", run.count("skipped")))
+        if count
+    ]
+    return ", ".join([f"tests: {passed} passed", f"{failed} failed", *extras])

@@ -1,0 +1,547 @@
+"""The command surface of `segments`, without running dbt.
+
+Commands run in-process through `cli.main.main` (the console-script entry point), so the
+one-line error handling is what is tested. dbt itself is replaced by a fake where a test
+needs a finished build; tests/test_cli_e2e.py runs the real thing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cli import dbt_runner
+from cli.errors import SegmentsError
+from cli.main import main
+from cli.project import Workdir, project_dir
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def segments(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Run `segments ARGS...` in tmp_path; return its exit code and output."""
+    monkeypatch.delenv("SEGMENTS_WORKDIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["segments", *args])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        out, err = capsys.readouterr()
+        code = exited.value.code
+        return Result(code if isinstance(code, int) else 1, out, err)
+
+    return run
+
+
+def make_database(path: Path, rejected: int = 0) -> None:
+    """A DuckDB file shaped like a finished build: the three marts and the raw rows."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "create table segment_summary as select * from (values"
+            " ('Champions', 1, 2, 0.5, 0.8, date '1998-07-01'),"
+            " ('Loyal Customers', 2, 0, 0.0, 0.0, date '1998-07-01'),"
+            " ('Can''t Lose Them', 3, 0, 0.0, 0.0, date '1998-07-01'),"
+            " ('Lost', 4, 2, 0.5, 0.2, date '1998-07-01'))"
+            " as t(segment, segment_order, customers, share_of_customers,"
+            " share_of_revenue, as_of_date)"
+        )
+        con.execute(
+            "create table customer_segments as select * from (values"
+            " ('C1', 'Champions'), ('C2', 'Champions'), ('C3', 'Lost'), ('C4', 'Lost'))"
+            " as t(customer_id, segment)"
+        )
+        con.execute(
+            "create table rejected_transactions as"
+            " select 't.csv' as source_file, i + 1 as source_row_number,"
+            " 'invalid amount' as rejection_reason, 'abc' as amount"
+            f" from range({rejected}) as r(i)"
+        )
+        con.execute(
+            f"create table stg_input__raw_transactions as select * from range({6 + rejected})"
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """A working folder holding a finished build."""
+    make_database(tmp_path / "segments.duckdb")
+    return tmp_path
+
+
+@pytest.fixture
+def transactions(tmp_path: Path) -> Path:
+    path = tmp_path / "transactions.csv"
+    path.write_text("transaction_id,customer_id,transaction_at,amount\nT1,C1,1998-01-01,10\n")
+    return path
+
+
+@pytest.fixture
+def fake_dbt(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
+    """Replace dbt by a stand-in that writes a build with 2 rejected rows; record calls."""
+    calls: list[tuple[str, dict[str, str]]] = []
+
+    def run_dbt(command, workdir: Workdir, dbt_vars, on_node=None) -> dbt_runner.DbtRun:
+        calls.append((command, dict(dbt_vars)))
+        workdir.create()
+        if command == "build":
+            workdir.database.unlink(missing_ok=True)
+            make_database(workdir.database, rejected=2)
+        return dbt_runner.DbtRun(command, 0, "", [{"status": "pass"}], workdir)
+
+    monkeypatch.setattr(dbt_runner, "run_dbt", run_dbt)
+    return calls
+
+
+def one_line(text: str) -> str:
+    lines = text.splitlines()
+    assert len(lines) == 1, f"expected one line, got: {text!r}"
+    assert "Traceback" not in text
+    return lines[0]
+
+
+# --help
+
+
+def test_help_lists_every_command(segments) -> None:
+    result = segments("--help")
+    assert result.code == 0
+    for command in ("build", "test", "export", "generate"):
+        assert command in result.stdout
+
+
+def test_no_arguments_shows_help(segments) -> None:
+    result = segments()
+    assert result.code == 0
+    assert "build" in result.stdout and "export" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["build", "test", "export"])
+def test_command_help_has_an_example(segments, command: str) -> None:
+    result = segments(command, "--help")
+    assert result.code == 0
+    assert "Example" in result.stdout
+    assert f"segments {command} " in result.stdout
+    assert "--workdir" in result.stdout
+
+
+def test_build_help_marks_reserved_inputs(segments) -> None:
+    result = segments("build", "--help")
+    assert result.stdout.count("reserved") >= 2
+
+
+def test_version(segments) -> None:
+    result = segments("--version")
+    assert result.code == 0
+    assert result.stdout.startswith("segments ")
+
+
+# build: checks made before dbt runs
+
+
+def test_build_requires_transactions(segments) -> None:
+    result = segments("build")
+    assert result.code == 2
+    assert one_line(result.stderr) == "error: Missing option '--transactions'. (see --help)"
+
+
+def test_build_missing_transactions_file(segments, tmp_path: Path, fake_dbt) -> None:
+    result = segments("build", "--transactions", "nowhere.csv")
+    assert result.code == 1
+    missing = tmp_path / "nowhere.csv"
+    assert one_line(result.stderr) == f"error: transactions file not found: {missing}"
+    assert fake_dbt == []
+    assert not (tmp_path / "segments.duckdb").exists()
+
+
+def test_build_glob_matching_nothing(segments, tmp_path: Path, fake_dbt) -> None:
+    result = segments("build", "--transactions", "tx_*.parquet")
+    assert result.code == 1
+    pattern = tmp_path / "tx_*.parquet"
+    assert one_line(result.stderr) == f"error: no transactions file matches {pattern}"
+    assert fake_dbt == []
+
+
+def test_build_accepts_a_glob(segments, tmp_path: Path, fake_dbt) -> None:
+    (tmp_path / "tx_1.csv").write_text("transaction_id\n")
+    result = segments("build", "--transactions", "tx_*.csv")
+    assert result.code == 0, result.stderr
+    assert fake_dbt[0][1]["transactions_path"] == str(tmp_path / "tx_*.csv")
+
+
+def test_build_transactions_folder(segments, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    result = segments("build", "--transactions", "data")
+    assert result.code == 1
+    assert (
+        one_line(result.stderr)
+        == f"error: transactions path {tmp_path / 'data'} is a folder, not a file"
+    )
+
+
+def test_build_rejects_newline_in_path(segments, fake_dbt) -> None:
+    result = segments("build", "--transactions", "a\nb.csv")
+    assert result.code == 1
+    assert (
+        one_line(result.stderr)
+        == "error: transactions path must not contain NUL or newline characters"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1998-02-30", "is not a calendar date"),
+        ("1998-13-01", "is not a calendar date"),
+        ("1998/02/03", "is not a date in YYYY-MM-DD form"),
+        ("98-2-3", "is not a date in YYYY-MM-DD form"),
+        ("yesterday", "is not a date in YYYY-MM-DD form"),
+    ],
+)
+def test_build_bad_as_of(segments, transactions: Path, fake_dbt, value: str, reason: str) -> None:
+    result = segments("build", "--transactions", str(transactions), "--as-of", value)
+    assert result.code == 2
+    expected = f"error: Invalid value for '--as-of': '{value}' {reason} (see --help)"
+    assert one_line(result.stderr) == expected
+    assert fake_dbt == []
+
+
+def test_build_missing_grid(segments, tmp_path: Path, transactions: Path, fake_dbt) -> None:
+    result = segments("build", "--transactions", str(transactions), "--grid", "grid.csv")
+    assert result.code == 1
+    assert one_line(result.stderr) == f"error: grid file not found: {tmp_path / 'grid.csv'}"
+    assert fake_dbt == []
+
+
+@pytest.mark.parametrize("option", ["--customers", "--events"])
+def test_build_missing_reserved_input(segments, tmp_path: Path, transactions, option) -> None:
+    result = segments("build", "--transactions", str(transactions), option, "x.csv")
+    assert result.code == 1
+    what = option.removeprefix("--")
+    assert one_line(result.stderr) == f"error: {what} file not found: {tmp_path / 'x.csv'}"
+
+
+def test_build_reserved_input_is_a_note(segments, transactions: Path, fake_dbt) -> None:
+    result = segments(
+        "build", "--transactions", str(transactions), "--customers", str(transactions)
+    )
+    assert result.code == 0
+    assert "note: --customers is reserved for future segments and not used yet" in result.stderr
+    assert "customers_path" not in fake_dbt[0][1]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--format", "xlsx"), ("--scoring", "deciles")])
+def test_build_unknown_choice(segments, transactions: Path, option: str, value: str) -> None:
+    result = segments("build", "--transactions", str(transactions), option, value)
+    assert result.code == 2
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: Invalid value for '{option}'")
+    assert f"'{value}' is not one of" in line
+
+
+def test_debug_shows_the_traceback(segments) -> None:
+    with pytest.raises(SegmentsError, match="transactions file not found"):
+        segments("--debug", "build", "--transactions", "nowhere.csv")
+
+
+# build with dbt replaced
+
+
+def test_build_passes_vars_to_dbt(segments, tmp_path: Path, transactions: Path, fake_dbt):
+    grid = tmp_path / "grid.csv"
+    grid.write_text("r_score,fm_score,segment\n")
+    result = segments(
+        "build",
+        "--transactions",
+        "transactions.csv",
+        "--as-of",
+        "1998-07-01",
+        "--grid",
+        "grid.csv",
+        "--scoring",
+        "thresholds",
+        "--format",
+        "csv",
+    )
+    assert result.code == 0, result.stderr
+    expected = {
+        "transactions_path": str(transactions),
+        "transactions_format": "csv",
+        "as_of_date": "1998-07-01",
+        "segment_grid_path": str(grid),
+        "scoring_method": "thresholds",
+    }
+    assert fake_dbt == [("build", expected)]
+    saved = json.loads((tmp_path / ".segments" / "last_build.json").read_text())
+    assert saved["vars"] == expected
+
+
+def test_build_omits_unset_vars(segments, transactions: Path, fake_dbt) -> None:
+    assert segments("build", "--transactions", str(transactions)).code == 0
+    assert fake_dbt[0][1] == {
+        "transactions_path": str(transactions),
+        "scoring_method": "quintile",
+    }
+
+
+def test_build_summary_and_rejection_warning(segments, tmp_path, transactions, fake_dbt):
+    result = segments("build", "--transactions", str(transactions))
+    assert result.code == 0
+    assert one_line(result.stderr) == "warning: 2 rows rejected (see rejected_transactions)"
+    assert "as-of date:        1998-07-01" in result.stdout
+    assert "rows read:         8" in result.stdout
+    assert "customers scored:  4" in result.stdout
+    assert "rows rejected:     2 (invalid amount: 2)" in result.stdout
+    table = [line.split("  ") for line in result.stdout.splitlines()]
+    rows = [[cell.strip() for cell in row if cell.strip()] for row in table]
+    assert ["segment", "customers", "share", "revenue share"] in rows
+    assert ["Champions", "2", "50.0%", "80.0%"] in rows
+    assert ["Loyal Customers", "0", "0.0%", "0.0%"] in rows
+    assert f"database: {tmp_path / 'segments.duckdb'}" in result.stdout
+    assert "\x1b[" not in result.stdout  # plain text when not a terminal
+    # The summary's connection is closed: the file can be opened for writing again.
+    duckdb.connect(str(tmp_path / "segments.duckdb")).close()
+
+
+def test_build_strict_fails_on_rejected_rows(segments, tmp_path, transactions, fake_dbt):
+    result = segments("build", "--transactions", str(transactions), "--strict")
+    assert result.code == 1
+    assert one_line(result.stderr) == (
+        "error: 2 rows rejected (see rejected_transactions); failing because of --strict"
+    )
+
+
+def test_build_workdir_option_and_env(segments, monkeypatch, tmp_path, transactions, fake_dbt):
+    assert segments("build", "--transactions", str(transactions), "--workdir", "a/b").code == 0
+    assert (tmp_path / "a" / "b" / "segments.duckdb").is_file()
+    monkeypatch.setenv("SEGMENTS_WORKDIR", str(tmp_path / "env"))
+    assert segments("build", "--transactions", str(transactions)).code == 0
+    assert (tmp_path / "env" / "segments.duckdb").is_file()
+
+
+def test_build_dbt_failure_is_one_line(segments, monkeypatch, tmp_path, transactions) -> None:
+    output = (
+        "12:00:00  Compilation Error in model stg_input__raw_transactions (models/x.sql)\n"
+        "  segments: transactions file /x/t.csv is missing required column(s): amount\n"
+        "  \n  > in macro read_transactions (macros/input/read_transactions.sql)\n"
+    )
+
+    def failing(command, workdir, dbt_vars, on_node=None):
+        return dbt_runner.DbtRun(command, 1, output, [], workdir)
+
+    monkeypatch.setattr(dbt_runner, "run_dbt", failing)
+    result = segments("build", "--transactions", str(transactions))
+    assert result.code == 1
+    log = tmp_path / ".segments" / "logs" / "last_dbt_output.log"
+    assert one_line(result.stderr) == (
+        "error: segments: transactions file /x/t.csv is missing required column(s): amount"
+        f" (details: {log})"
+    )
+    assert not (tmp_path / ".segments" / "last_build.json").exists()
+
+
+# test
+
+
+def test_test_without_build(segments, tmp_path: Path) -> None:
+    result = segments("test")
+    assert result.code == 1
+    expected = f"error: no successful build found in {tmp_path}: run segments build first"
+    assert one_line(result.stderr) == expected
+
+
+def test_test_reuses_the_last_build_vars(segments, transactions: Path, fake_dbt) -> None:
+    assert segments("build", "--transactions", str(transactions), "--as-of", "1998-07-01").code == 0
+    result = segments("test")
+    assert result.code == 0
+    assert result.stdout.splitlines()[-1] == "tests: 1 passed, 0 failed"
+    assert fake_dbt[1] == ("test", fake_dbt[0][1])
+
+
+# export
+
+
+def test_export_without_build(segments, tmp_path: Path) -> None:
+    result = segments("export", "--out", "exports")
+    assert result.code == 1
+    assert (
+        one_line(result.stderr) == f"error: no build found in {tmp_path}: run segments build first"
+    )
+    assert not (tmp_path / "exports").exists()
+
+
+def test_export_unknown_format(segments, built: Path) -> None:
+    result = segments("export", "--out", "exports", "--format", "xml")
+    assert result.code == 2
+    line = one_line(result.stderr)
+    assert line.startswith("error: Invalid value for '--format'")
+    assert "'xml' is not one of 'csv', 'parquet', 'json'" in line
+
+
+@pytest.mark.parametrize("name", ["champions", "Champions ", "x' or '1'='1", "Nobody"])
+def test_export_unknown_segment(segments, built: Path, name: str) -> None:
+    result = segments("export", "--out", "exports", "--segment", name)
+    assert result.code == 1
+    assert one_line(result.stderr) == (
+        f"error: unknown segment '{name}'; known: Champions, Loyal Customers, Can't Lose Them, Lost"
+    )
+    assert not list((built / "exports").glob("*"))
+
+
+@pytest.mark.parametrize("export_format", ["csv", "parquet", "json"])
+def test_export_writes_one_file_per_mart(segments, built: Path, export_format: str) -> None:
+    result = segments("export", "--out", "exports", "--format", export_format)
+    assert result.code == 0, result.stderr
+    counts = {"customer_segments": 4, "segment_summary": 4, "rejected_transactions": 0}
+    for mart, rows in counts.items():
+        path = built / "exports" / f"{mart}.{export_format}"
+        assert path.is_file()
+        assert f"wrote {path} ({rows} rows)" in result.stdout
+        assert count_rows(path, export_format) == rows
+
+
+def test_export_filters_by_segment(segments, built: Path) -> None:
+    result = segments("export", "--out", "it's here", "--segment", "Lost")
+    assert result.code == 0, result.stderr
+    out = built / "it's here"
+    quoted = str(out / "customer_segments.csv").replace("'", "''")
+    written = duckdb.sql(f"select segment from read_csv('{quoted}')").fetchall()
+    assert written == [("Lost",), ("Lost",)]
+    assert count_rows(out / "segment_summary.csv", "csv") == 1
+
+
+def test_export_segment_name_with_a_quote(segments, built: Path) -> None:
+    result = segments("export", "--out", "out", "--format", "json", "--segment", "Can't Lose Them")
+    assert result.code == 0, result.stderr
+    summary = json.loads((built / "out" / "segment_summary.json").read_text())
+    assert [row["segment"] for row in summary] == ["Can't Lose Them"]
+    assert json.loads((built / "out" / "customer_segments.json").read_text()) == []
+
+
+def test_export_out_is_a_file(segments, built: Path) -> None:
+    (built / "taken").write_text("")
+    result = segments("export", "--out", "taken")
+    assert result.code == 1
+    assert one_line(result.stderr) == f"error: --out {built / 'taken'} exists and is not a folder"
+
+
+def test_export_incomplete_database(segments, tmp_path: Path) -> None:
+    duckdb.connect(str(tmp_path / "segments.duckdb")).close()
+    result = segments("export", "--out", "exports")
+    assert result.code == 1
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: {tmp_path / 'segments.duckdb'} has no complete build")
+    assert line.endswith(": run segments build")
+
+
+def count_rows(path: Path, export_format: str) -> int:
+    if export_format == "json":
+        return len(json.loads(path.read_text()))
+    reader = "read_csv" if export_format == "csv" else "read_parquet"
+    quoted = str(path).replace("'", "''")
+    rows = duckdb.sql(f"select count(*) from {reader}('{quoted}')").fetchall()
+    return int(rows[0][0])
+
+
+# dbt runner
+
+
+def test_project_dir_holds_the_dbt_project() -> None:
+    assert (project_dir() / "dbt_project.yml").is_file()
+
+
+def test_dbt_command_is_an_argument_list(tmp_path: Path) -> None:
+    args = dbt_runner.dbt_command("build", Workdir(tmp_path), {"as_of_date": "1998-07-01"})
+    assert args[:3] == [sys.executable, "-c", dbt_runner.DBT_ENTRY]
+    assert args[3] == "build"
+    flags = dict(zip(args[4::2], args[5::2], strict=False))
+    assert flags["--project-dir"] == str(project_dir())
+    assert flags["--profiles-dir"] == str(project_dir())
+    assert flags["--target-path"] == str(tmp_path / ".segments" / "target")
+    assert flags["--log-path"] == str(tmp_path / ".segments" / "logs")
+    assert json.loads(args[-1]) == {"as_of_date": "1998-07-01"}
+
+
+def test_dbt_environment_points_at_the_workdir_database(tmp_path: Path) -> None:
+    env = dbt_runner.dbt_environment(Workdir(tmp_path))
+    assert env["SEGMENTS_DUCKDB_PATH"] == str(tmp_path / "segments.duckdb")
+    assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
+    assert env["DO_NOT_TRACK"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "12:00:01  3 of 27 START sql table model main.customer_segments ..... [RUN]",
+            "[3/27] model customer_segments",
+        ),
+        (
+            "12:00:01  1 of 2 START seed file main.segment_grid ...... [RUN]",
+            "[1/2] seed segment_grid",
+        ),
+        (
+            "12:00:01  9 of 9 START test unique_customer_segments_customer_id  [RUN]",
+            "[9/9] test unique_customer_segments_customer_id",
+        ),
+        ("12:00:01  1 of 27 OK created sql table model main.x ... [OK in 0.1s]", None),
+        ("12:00:01  Found 10 models", None),
+    ],
+)
+def test_node_started(line: str, expected: str | None) -> None:
+    assert dbt_runner.node_started(line) == expected
+
+
+def test_failure_message_uses_a_failed_test_meta(tmp_path: Path) -> None:
+    workdir = Workdir(tmp_path)
+    workdir.create()
+    uid = "test.segments.shares_sum_to_one.abc123"
+    manifest = {"nodes": {uid: {"config": {"meta": {"error_message": "shares must sum to 1"}}}}}
+    (workdir.target_path / "manifest.json").write_text(json.dumps(manifest))
+    results = [
+        {"unique_id": "model.segments.a", "status": "success"},
+        {"unique_id": uid, "status": "fail", "failures": 3, "message": "Got 3 results"},
+    ]
+    run = dbt_runner.DbtRun("build", 1, "Completed with 1 error", results, workdir)
+    assert dbt_runner.failure_message(run) == (
+        f"shares must sum to 1 (3 failing rows) (details: {workdir.dbt_output_log})"
+    )
+
+
+def test_failure_message_names_the_failed_node(tmp_path: Path) -> None:
+    workdir = Workdir(tmp_path)
+    message = (
+        "Runtime Error in model customer_segments (models/marts/customer_segments.sql)\n"
+        "  Conversion Error: Could not convert string 'x' to INT32"
+    )
+    results = [
+        {"unique_id": "model.segments.customer_segments", "status": "error", "message": message}
+    ]
+    run = dbt_runner.DbtRun("build", 1, "", results, workdir)
+    assert dbt_runner.failure_message(run) == (
+        "model customer_segments failed: Conversion Error: Could not convert string 'x' to INT32"
+        f" (details: {workdir.dbt_output_log})"
+    )
+
+
+def test_failure_message_falls_back_to_dbt_output(tmp_path: Path) -> None:
+    workdir = Workdir(tmp_path)
+    output = "12:00:00  Running with dbt=1.11\n12:00:01  Encountered an Error:\nboom\n"
+    run = dbt_runner.DbtRun("test", 2, output, [], workdir)
+    assert dbt_runner.failure_message(run) == (
+        f"Encountered an Error: (details: {workdir.dbt_output_log})"
+    )
