@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from cli import __version__, console, dbt_runner, summary, validate
 from cli.errors import SegmentsError
-from cli.options import WorkdirOption
+from cli.options import (
+    FormatOption,
+    GridOption,
+    InputFormat,
+    Scoring,
+    ScoringOption,
+    StrictOption,
+    TransactionsOption,
+    WorkdirOption,
+)
 from cli.project import Workdir, workdir
 
 
-class InputFormat(StrEnum):
-    csv = "csv"
-    parquet = "parquet"
-
-
-class Scoring(StrEnum):
-    quintile = "quintile"
-    thresholds = "thresholds"
-
-
 def build(
-    transactions: Annotated[
-        Path,
-        typer.Option(
-            "--transactions",
-            help="Transactions file (CSV or Parquet) or a quoted glob such as 'data/tx_*.parquet'.",
-        ),
-    ],
+    transactions: TransactionsOption,
     customers: Annotated[
         Path | None,
         typer.Option("--customers", help="Customer attributes file (reserved: not used yet)."),
@@ -51,28 +43,10 @@ def build(
             help="Score as of this date; only transactions strictly before it count.",
         ),
     ] = None,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Fail when any input row is rejected.")
-    ] = False,
-    grid: Annotated[
-        Path | None,
-        typer.Option(
-            "--grid",
-            show_default="the bundled grid",
-            help="Segment grid CSV (r_score, fm_score, segment) replacing the bundled one.",
-        ),
-    ] = None,
-    scoring: Annotated[
-        Scoring, typer.Option("--scoring", help="How R, F and M scores are computed.")
-    ] = Scoring.quintile,
-    input_format: Annotated[
-        InputFormat | None,
-        typer.Option(
-            "--format",
-            show_default="from the file extension",
-            help="Format of the transactions file.",
-        ),
-    ] = None,
+    strict: StrictOption = False,
+    grid: GridOption = None,
+    scoring: ScoringOption = Scoring.quintile,
+    input_format: FormatOption = None,
     workdir_option: WorkdirOption = None,
 ) -> None:
     """Build the customer segments from a transactions file (runs dbt build).
@@ -82,7 +56,9 @@ def build(
       segments build --transactions data/transactions.csv --as-of 2024-01-01 --workdir out
     """
     folder = workdir(workdir_option)
-    dbt_vars = _dbt_vars(transactions, as_of, grid, scoring, input_format)
+    dbt_vars = build_vars(transactions, grid, scoring, input_format)
+    if as_of is not None:
+        dbt_vars["as_of_date"] = as_of
     reserved = {"--customers": customers, "--events": events}
     for option, path in reserved.items():
         if path is not None:
@@ -90,6 +66,11 @@ def build(
     for option, path in reserved.items():
         if path is not None:
             console.note(f"note: {option} is reserved for future segments and not used yet")
+    run_build(folder, dbt_vars, strict)
+
+
+def run_build(folder: Workdir, dbt_vars: dict[str, Any], strict: bool) -> None:
+    """Run `dbt build` with these vars, then print the summary (shared with backfill)."""
     folder.create()
     folder.last_build.unlink(missing_ok=True)
     with console.progress("dbt build: starting") as shown:
@@ -110,32 +91,30 @@ def build(
         console.note(f"warning: {rejected} rejected (see rejected_transactions)")
 
 
-def _dbt_vars(
+def build_vars(
     transactions: Path,
-    as_of: str | None,
     grid: Path | None,
     scoring: Scoring,
     input_format: InputFormat | None,
-) -> dict[str, str]:
-    dbt_vars = {
+) -> dict[str, Any]:
+    """The dbt vars common to build and backfill, with every path validated."""
+    dbt_vars: dict[str, Any] = {
         "transactions_path": validate.transactions_path(transactions),
         "scoring_method": scoring.value,
     }
     if input_format is not None:
         dbt_vars["transactions_format"] = input_format.value
-    if as_of is not None:
-        dbt_vars["as_of_date"] = as_of
     if grid is not None:
         dbt_vars["segment_grid_path"] = str(validate.input_file(grid, "grid"))
     return dbt_vars
 
 
-def _save_last_build(folder: Workdir, dbt_vars: dict[str, str]) -> None:
+def _save_last_build(folder: Workdir, dbt_vars: dict[str, Any]) -> None:
     record = {"segments_version": __version__, "vars": dbt_vars}
     folder.last_build.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
-def load_last_build(folder: Workdir) -> dict[str, str]:
+def load_last_build(folder: Workdir) -> dict[str, Any]:
     """The dbt vars of the last successful build in a working folder."""
     try:
         record = json.loads(folder.last_build.read_text(encoding="utf-8"))
@@ -148,4 +127,4 @@ def load_last_build(folder: Workdir) -> dict[str, str]:
     dbt_vars = record.get("vars") if isinstance(record, dict) else None
     if not isinstance(dbt_vars, dict):
         raise SegmentsError(f"{folder.last_build} holds no build vars: run segments build")
-    return {str(key): str(value) for key, value in dbt_vars.items()}
+    return {str(key): value for key, value in dbt_vars.items()}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Protocol
 
@@ -62,3 +62,29 @@ def progress(title: str) -> Iterator[Progress]:
         spinner = _SpinnerProgress(status, console.width)
         spinner.update(title)
         yield spinner
+
+
+def table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A table on stdout: rich on a terminal, plain aligned columns otherwise.
+
+    The first column is left-aligned, the others (numbers, mostly) right-aligned.
+    """
+    if stdout_is_tty():
+        from rich.console import Console
+        from rich.table import Table
+
+        shown = Table(title=title)
+        shown.add_column(headers[0])
+        for header in headers[1:]:
+            shown.add_column(header, justify="right")
+        for row in rows:
+            shown.add_row(*row)
+        Console().print(shown)
+        return
+    typer.echo(title)
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+        ]
+        typer.echo("  ".join(cells).rstrip())

@@ -52,7 +52,7 @@ class DbtRun:
         return sum(1 for result in self.results if result.get("status") in statuses)
 
 
-def dbt_command(command: str, workdir: Workdir, dbt_vars: Mapping[str, str]) -> list[str]:
+def dbt_command(command: str, workdir: Workdir, dbt_vars: Mapping[str, Any]) -> list[str]:
     """The argument list running `dbt <command>` on the bundled project."""
     project = str(project_dir())
     return [
@@ -106,7 +106,7 @@ def node_started(line: str) -> str | None:
 def run_dbt(
     command: str,
     workdir: Workdir,
-    dbt_vars: Mapping[str, str],
+    dbt_vars: Mapping[str, Any],
     on_node: Callable[[str], None] | None = None,
 ) -> DbtRun:
     """Run `dbt <command>` for a working folder, saving its output to the log folder."""

@@ -16,8 +16,22 @@ from cli.options import WorkdirOption
 from cli.project import workdir
 from cli.validate import check_path_text
 
-MARTS = ("customer_segments", "segment_summary", "rejected_transactions")
-FILTERED_BY_SEGMENT = ("customer_segments", "segment_summary")
+MARTS = (
+    "customer_segments",
+    "segment_summary",
+    "rejected_transactions",
+    "segment_history",
+    "segment_transitions",
+    "segment_migration_latest",
+)
+# With --segment: the condition on each mart (every `?` is bound to the segment name).
+SEGMENT_FILTERS = {
+    "customer_segments": "segment = ?",
+    "segment_summary": "segment = ?",
+    "segment_history": "segment = ?",
+    "segment_transitions": "(from_segment = ? or to_segment = ?)",
+    "segment_migration_latest": "(from_segment = ? or to_segment = ?)",
+}
 
 
 class ExportFormat(StrEnum):
@@ -42,13 +56,15 @@ def export(
         str | None,
         typer.Option(
             "--segment",
-            help="Only this segment (exact name, e.g. Champions) in customer_segments "
-            "and segment_summary.",
+            help="Only this segment (exact name, e.g. Champions): its customers, summary, "
+            "history and the transitions from or to it.",
         ),
     ] = None,
     workdir_option: WorkdirOption = None,
 ) -> None:
-    """Export the marts, one file per mart named after it (e.g. OUT/customer_segments.csv).
+    """Export the marts, one file per mart named after it (e.g. OUT/customer_segments.csv):
+    customer_segments, segment_summary, rejected_transactions, segment_history,
+    segment_transitions and segment_migration_latest.
 
     Example:
 
@@ -65,9 +81,10 @@ def export(
             target = out_dir / f"{mart}.{export_format.value}"
             query = f"select * from main.{mart}"
             params: list[str] = []
-            if segment is not None and mart in FILTERED_BY_SEGMENT:
-                query += " where segment = ?"
-                params.append(segment)
+            condition = SEGMENT_FILTERS.get(mart) if segment is not None else None
+            if condition is not None and segment is not None:
+                query += f" where {condition}"
+                params.extend([segment] * condition.count("?"))
             row = con.execute(
                 f"copy ({query}) to {_sql_string(target)} ({_COPY_OPTIONS[export_format]})",
                 params,

@@ -7,9 +7,11 @@ import sys
 import typer
 
 from cli import __version__, test_cmd
+from cli import backfill as backfill_cmd
 from cli import build as build_cmd
 from cli import export as export_cmd
 from cli import generate as generate_cmd
+from cli import history as history_cmd
 from cli.errors import SegmentsError
 
 app = typer.Typer(
@@ -43,6 +45,8 @@ app.command("build")(build_cmd.build)
 app.command("test")(test_cmd.test)
 app.command("export")(export_cmd.export)
 app.command("generate")(generate_cmd.generate)
+app.command("backfill")(backfill_cmd.backfill)
+app.command("history")(history_cmd.history)
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,46 +99,8 @@ def show(summary: BuildSummary) -> None:
         )
         for s in summary.segments
     ]
-    if console.stdout_is_tty():
-        _show_rich(facts, headers, rows, summary.database)
-    else:
-        _show_plain(facts, headers, rows, summary.database)
-
-
-def _show_plain(
-    facts: list[tuple[str, str]],
-    headers: tuple[str, ...],
-    rows: Sequence[tuple[str, ...]],
-    database: Path,
-) -> None:
+    width = max(len(label) for label, _ in facts) + 2
     for label, value in facts:
-        typer.echo(f"{label + ':':<18} {value}")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-    for row in [headers, *rows]:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        typer.echo("  ".join(cells).rstrip())
-    typer.echo(f"database: {database}")
-
-
-def _show_rich(
-    facts: list[tuple[str, str]],
-    headers: tuple[str, ...],
-    rows: Sequence[tuple[str, ...]],
-    database: Path,
-) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    out = Console()
-    for label, value in facts:
-        out.print(f"[bold]{label}:[/bold] {value}", highlight=False)
-    table = Table(title="segments")
-    table.add_column(headers[0])
-    for header in headers[1:]:
-        table.add_column(header, justify="right")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
-    out.print(f"[bold]database:[/bold] {database}", highlight=False)
+        typer.echo(f"{label + ':':<{width}} {value}")
+    console.table("segments", headers, rows)
+    typer.echo(f"database: {summary.database}")

@@ -72,6 +72,17 @@ def make_database(path: Path, rejected: int = 0) -> None:
         con.execute(
             f"create table stg_input__raw_transactions as select * from range({6 + rejected})"
         )
+        con.execute(
+            "create table segment_history as select * from (values"
+            " ('C1', date '1998-06-01', 'Lost'), ('C1', date '1998-07-01', 'Champions'),"
+            " ('C3', date '1998-07-01', 'Lost')) as t(customer_id, as_of_date, segment)"
+        )
+        con.execute(
+            "create table segment_transitions as select * from (values"
+            " ('Lost', 'Champions', 1), (null, 'Lost', 1))"
+            " as t(from_segment, to_segment, customers)"
+        )
+        con.execute("create table segment_migration_latest as select * from segment_transitions")
     finally:
         con.close()
 
@@ -406,7 +417,14 @@ def test_export_unknown_segment(segments, built: Path, name: str) -> None:
 def test_export_writes_one_file_per_mart(segments, built: Path, export_format: str) -> None:
     result = segments("export", "--out", "exports", "--format", export_format)
     assert result.code == 0, result.stderr
-    counts = {"customer_segments": 4, "segment_summary": 4, "rejected_transactions": 0}
+    counts = {
+        "customer_segments": 4,
+        "segment_summary": 4,
+        "rejected_transactions": 0,
+        "segment_history": 3,
+        "segment_transitions": 2,
+        "segment_migration_latest": 2,
+    }
     for mart, rows in counts.items():
         path = built / "exports" / f"{mart}.{export_format}"
         assert path.is_file()
@@ -422,6 +440,12 @@ def test_export_filters_by_segment(segments, built: Path) -> None:
     written = duckdb.sql(f"select segment from read_csv('{quoted}')").fetchall()
     assert written == [("Lost",), ("Lost",)]
     assert count_rows(out / "segment_summary.csv", "csv") == 1
+    assert count_rows(out / "segment_history.csv", "csv") == 2
+    assert count_rows(out / "segment_transitions.csv", "csv") == 2
+    champions = segments("export", "--out", "champions", "--segment", "Champions")
+    assert champions.code == 0, champions.stderr
+    assert count_rows(built / "champions" / "segment_history.csv", "csv") == 1
+    assert count_rows(built / "champions" / "segment_transitions.csv", "csv") == 1
 
 
 def test_export_segment_name_with_a_quote(segments, built: Path) -> None:

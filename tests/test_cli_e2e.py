@@ -36,7 +36,14 @@ T14,C8,1998-02-01,-10.00,refunded,USD
 """
 SCORED_CUSTOMERS = 7
 AS_OF = "1998-07-01"
-MARTS = ("customer_segments", "segment_summary", "rejected_transactions")
+MARTS = (
+    "customer_segments",
+    "segment_summary",
+    "rejected_transactions",
+    "segment_history",
+    "segment_transitions",
+    "segment_migration_latest",
+)
 
 
 def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -133,6 +140,9 @@ def test_export_writes_each_mart(built, export_format: str) -> None:
         "customer_segments": SCORED_CUSTOMERS,
         "segment_summary": segments_in_summary,
         "rejected_transactions": 0,
+        "segment_history": SCORED_CUSTOMERS,
+        "segment_transitions": 0,
+        "segment_migration_latest": 0,
     }
     for mart, rows in expected.items():
         path = out / f"{mart}.{export_format}"

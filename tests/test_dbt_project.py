@@ -71,7 +71,12 @@ def test_dbt_build_passes_every_unit_and_data_test(full_build: tuple[int, dict, 
         "test_classified_paid_refund_failed",
         "test_aggregated_net_monetary_and_recency",
         "test_checked_transactions_rejects_contract_breaks",
-        "test_customer_segments_maps_cells_through_grid",
+        "test_segmented_maps_cells_through_grid",
+        "test_customer_segments_shows_current_date_with_previous_segment",
+        "test_scored_ranks_within_each_as_of_date",
+        "test_aggregated_per_as_of_date",
+        "test_stays_break_on_other_segment_and_on_gaps",
+        "test_transitions_count_moves_entries_and_exits",
         "test_segment_summary_shares_and_empty_segments",
     ],
 )
@@ -89,6 +94,7 @@ def test_invariant_tests_ran(full_build: tuple[int, dict, str]) -> None:
         "complete_rfm_grid_stg_seeds__segment_grid",
         "sums_to_one_segment_summary_share_of_customers",
         "score_orders_values_customer_segments_r_score",
+        "assert_transitions_account_for_every_customer",
     ]:
         assert any(fragment in uid for uid in ran), fragment
 

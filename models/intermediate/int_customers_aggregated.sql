@@ -1,4 +1,5 @@
--- One row per customer with at least one paid transaction before the as-of date.
+-- One row per as-of date and customer with at least one paid transaction strictly
+-- before that date.
 with
 
 transactions as (
@@ -7,18 +8,37 @@ transactions as (
 
 ),
 
+as_of_dates as (
+
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+
+),
+
 aggregated as (
 
     select
-        customer_id,
-        min(case when transaction_kind = 'paid' then transaction_at end) as first_purchase_at,
-        max(case when transaction_kind = 'paid' then transaction_at end) as last_purchase_at,
-        sum(case when transaction_kind = 'paid' then 1 else 0 end) as frequency,
-        sum(case when transaction_kind = 'paid' then amount else 0 end) as paid_amount,
-        sum(case when transaction_kind = 'refund' then abs(amount) else 0 end) as refunded_amount,
-        max(as_of_date) as as_of_date
+        as_of_dates.as_of_date,
+        transactions.customer_id,
+        min(
+            case when transactions.transaction_kind = 'paid' then transactions.transaction_at end
+        ) as first_purchase_at,
+        max(
+            case when transactions.transaction_kind = 'paid' then transactions.transaction_at end
+        ) as last_purchase_at,
+        sum(case when transactions.transaction_kind = 'paid' then 1 else 0 end) as frequency,
+        sum(
+            case when transactions.transaction_kind = 'paid' then transactions.amount else 0 end
+        ) as paid_amount,
+        sum(
+            case
+                when transactions.transaction_kind = 'refund' then abs(transactions.amount)
+                else 0
+            end
+        ) as refunded_amount
     from transactions
-    group by customer_id
+    inner join as_of_dates
+        on transactions.transaction_at < cast(as_of_dates.as_of_date as {{ dbt.type_timestamp() }})
+    group by as_of_dates.as_of_date, transactions.customer_id
 
 ),
 

@@ -1,4 +1,5 @@
--- R, F and M scores (1..5), fm_score and rfm_cell per scored customer.
+-- R, F and M scores (1..5), fm_score and rfm_cell per as-of date and scored customer.
+-- Customers are ranked among the customers scored at the same as-of date only.
 -- quintile (default): rank-based and tie-consistent, see the quintile_score macro.
 -- thresholds: fixed business cut-offs from the score_thresholds var.
 {%- set method = segments.scoring_method() %}
@@ -16,10 +17,10 @@ ranked as (
 
     select
         *,
-        rank() over (order by recency_days desc) as recency_rank,
-        rank() over (order by frequency asc) as frequency_rank,
-        rank() over (order by monetary asc) as monetary_rank,
-        count(*) over () as scored_customers
+        rank() over (partition by as_of_date order by recency_days desc) as recency_rank,
+        rank() over (partition by as_of_date order by frequency asc) as frequency_rank,
+        rank() over (partition by as_of_date order by monetary asc) as monetary_rank,
+        count(*) over (partition by as_of_date) as scored_customers
     from customers
 
 ),

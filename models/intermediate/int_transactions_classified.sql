@@ -1,6 +1,6 @@
--- Accepted transactions strictly before the as-of date, each classified as paid,
--- refund or failed. A refund is status `refunded` or a negative amount; a failed row
--- never counts; every other row is paid.
+-- Accepted transactions strictly before the latest as-of date of the build, each
+-- classified as paid, refund or failed. A refund is status `refunded` or a negative
+-- amount; a failed row never counts; every other row is paid.
 with
 
 transactions as (
@@ -9,20 +9,21 @@ transactions as (
 
 ),
 
-as_of as (
+as_of_dates as (
 
-    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+    select max(as_of_date) as latest_as_of_date
+    from {{ ref('int_as_of_dates_resolved') }}
 
 ),
 
 before_as_of as (
 
-    select
-        transactions.*,
-        as_of.as_of_date
+    select transactions.*
     from transactions
-    cross join as_of
-    where transactions.transaction_at < cast(as_of.as_of_date as {{ dbt.type_timestamp() }})
+    cross join as_of_dates
+    where
+        transactions.transaction_at
+        < cast(as_of_dates.latest_as_of_date as {{ dbt.type_timestamp() }})
 
 ),
 

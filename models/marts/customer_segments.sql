@@ -1,15 +1,17 @@
--- One row per scored customer: RFM figures, scores and the named segment.
+-- One row per customer scored at the current (latest) as-of date of the build: RFM
+-- figures, scores, the named segment, and where the customer was before.
 with
 
-customers as (
+segmented as (
 
-    select * from {{ ref('int_customers_scored') }}
+    select * from {{ ref('int_customers_segmented') }}
 
 ),
 
-grid as (
+as_of_dates as (
 
-    select * from {{ ref('stg_seeds__segment_grid') }}
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
 
 ),
 
@@ -19,43 +21,50 @@ definitions as (
 
 ),
 
-segmented as (
+stays as (
 
-    -- A left join: a customer whose cell is missing from a user's grid keeps its row
-    -- (segment null), and the not_null test on segment fails the build.
-    select
-        customers.*,
-        grid.segment
-    from customers
-    left join grid
-        on
-            customers.r_score = grid.r_score
-            and customers.fm_score = grid.fm_score
+    select * from {{ ref('int_segment_stays_identified') }}
+
+),
+
+current_customers as (
+
+    select segmented.*
+    from segmented
+    inner join as_of_dates
+        on segmented.as_of_date = as_of_dates.as_of_date
 
 ),
 
 final as (
 
     select
-        segmented.customer_id,
-        segmented.first_purchase_at,
-        segmented.last_purchase_at,
-        segmented.recency_days,
-        segmented.frequency,
-        segmented.monetary,
-        segmented.avg_order_value,
-        segmented.r_score,
-        segmented.f_score,
-        segmented.m_score,
-        segmented.fm_score,
-        segmented.rfm_cell,
-        segmented.segment,
+        current_customers.customer_id,
+        current_customers.first_purchase_at,
+        current_customers.last_purchase_at,
+        current_customers.recency_days,
+        current_customers.frequency,
+        current_customers.monetary,
+        current_customers.avg_order_value,
+        current_customers.r_score,
+        current_customers.f_score,
+        current_customers.m_score,
+        current_customers.fm_score,
+        current_customers.rfm_cell,
+        current_customers.segment,
         definitions.segment_description,
         definitions.recommended_action,
-        segmented.as_of_date
-    from segmented
+        stays.previous_segment,
+        stays.previous_as_of_date,
+        stays.segment_since,
+        current_customers.as_of_date
+    from current_customers
     left join definitions
-        on segmented.segment = definitions.segment
+        on current_customers.segment = definitions.segment
+    left join stays
+        on
+            current_customers.customer_id = stays.customer_id
+            and current_customers.as_of_date = stays.as_of_date
 
 )
 

@@ -21,7 +21,8 @@ definitions as (
 
 as_of as (
 
-    select as_of_date from {{ ref('int_as_of_date_resolved') }}
+    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    where is_current
 
 ),
 
