@@ -13,11 +13,16 @@ from cli import console, validate
 from cli.build import build_vars, run_build
 from cli.errors import SegmentsError
 from cli.options import (
+    CustomersOption,
+    EventsOption,
     FormatOption,
     GridOption,
     Scoring,
     ScoringOption,
+    SegmentsFileOption,
     StrictOption,
+    Target,
+    TargetOption,
     TransactionsOption,
     WorkdirOption,
 )
@@ -84,17 +89,22 @@ def backfill(
     every: Annotated[Every, typer.Option("--every", help="Step between as-of dates.")] = (
         Every.month
     ),
+    customers: CustomersOption = None,
+    events: EventsOption = None,
+    segments_file: SegmentsFileOption = None,
     strict: StrictOption = False,
     grid: GridOption = None,
     scoring: ScoringOption = Scoring.quintile,
     input_format: FormatOption = None,
+    target: TargetOption = Target.duckdb,
     workdir_option: WorkdirOption = None,
 ) -> None:
     """Score past as-of dates in one dbt run and record them in segment_history.
 
     Each date is scored exactly as `segments build --as-of DATE` would score it (customers
     ranked among that date's customers only); dates built before are replaced, not
-    duplicated. customer_segments then shows the last date.
+    duplicated. customer_segments, customer_profiles and the dynamic segments then show
+    the last date.
 
     Example:
 
@@ -102,7 +112,15 @@ def backfill(
     """
     folder = workdir(workdir_option)
     dates = as_of_dates(date.fromisoformat(from_date), date.fromisoformat(to_date), every)
-    dbt_vars = build_vars(transactions, grid, scoring, input_format)
+    dbt_vars = build_vars(
+        transactions,
+        grid,
+        scoring,
+        input_format,
+        customers=customers,
+        events=events,
+        segments_file=segments_file,
+    )
     dbt_vars["as_of_dates"] = [d.isoformat() for d in dates]
     console.note(f"backfill: {len(dates)} as-of dates from {dates[0]} to {dates[-1]}")
-    run_build(folder, dbt_vars, strict)
+    run_build(folder, dbt_vars, strict, target)

@@ -8,15 +8,30 @@ from typing import Annotated, Any
 
 import typer
 
-from cli import __version__, console, dbt_runner, summary, validate
+from cli import (
+    __version__,
+    console,
+    dbt_runner,
+    dynamic_segments,
+    postgres,
+    serving,
+    spark,
+    summary,
+    validate,
+)
 from cli.errors import SegmentsError
 from cli.options import (
+    CustomersOption,
+    EventsOption,
     FormatOption,
     GridOption,
     InputFormat,
     Scoring,
     ScoringOption,
+    SegmentsFileOption,
     StrictOption,
+    Target,
+    TargetOption,
     TransactionsOption,
     WorkdirOption,
 )
@@ -25,14 +40,9 @@ from cli.project import Workdir, workdir
 
 def build(
     transactions: TransactionsOption,
-    customers: Annotated[
-        Path | None,
-        typer.Option("--customers", help="Customer attributes file (reserved: not used yet)."),
-    ] = None,
-    events: Annotated[
-        Path | None,
-        typer.Option("--events", help="Web/email events file (reserved: not used yet)."),
-    ] = None,
+    customers: CustomersOption = None,
+    events: EventsOption = None,
+    segments_file: SegmentsFileOption = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -47,40 +57,71 @@ def build(
     grid: GridOption = None,
     scoring: ScoringOption = Scoring.quintile,
     input_format: FormatOption = None,
+    target: TargetOption = Target.duckdb,
     workdir_option: WorkdirOption = None,
 ) -> None:
-    """Build the customer segments from a transactions file (runs dbt build).
+    """Build the customer segments and profiles from a transactions file, and optional
+    customers and events files (runs dbt build).
 
-    Example:
+    Examples:
 
       segments build --transactions data/transactions.csv --as-of 2024-01-01 --workdir out
+
+      segments build --transactions tx.csv --customers c.csv --events e.csv --segments-file s.yml
     """
     folder = workdir(workdir_option)
-    dbt_vars = build_vars(transactions, grid, scoring, input_format)
+    dbt_vars = build_vars(
+        transactions,
+        grid,
+        scoring,
+        input_format,
+        customers=customers,
+        events=events,
+        segments_file=segments_file,
+    )
     if as_of is not None:
         dbt_vars["as_of_date"] = as_of
-    reserved = {"--customers": customers, "--events": events}
-    for option, path in reserved.items():
-        if path is not None:
-            validate.input_file(path, option.removeprefix("--"))
-    for option, path in reserved.items():
-        if path is not None:
-            console.note(f"note: {option} is reserved for future segments and not used yet")
-    run_build(folder, dbt_vars, strict)
+    run_build(folder, dbt_vars, strict, target)
 
 
-def run_build(folder: Workdir, dbt_vars: dict[str, Any], strict: bool) -> None:
-    """Run `dbt build` with these vars, then print the summary (shared with backfill)."""
+def run_build(
+    folder: Workdir, dbt_vars: dict[str, Any], strict: bool, target: Target = Target.duckdb
+) -> None:
+    """Run `dbt build` with these vars, then print the summary (shared with backfill).
+
+    On the postgres target the input files are loaded into the server first, and the
+    summary is read from it. On the spark target the tables Spark wrote are then exposed
+    in the working folder's DuckDB file (views over their Parquet files), read as usual.
+    """
+    if target is Target.spark:
+        spark.check_installed()
+        spark.check_database(folder)
     folder.create()
+    if target is Target.spark:
+        spark.prepare(folder)
     folder.last_build.unlink(missing_ok=True)
+    settings = postgres.Settings.from_env() if target is Target.postgres else None
     with console.progress("dbt build: starting") as shown:
+        if settings is not None:
+            postgres.load_inputs(
+                dbt_vars, folder, settings, on_file=lambda path: shown.update(f"loading {path}")
+            )
         run = dbt_runner.run_dbt(
-            "build", folder, dbt_vars, on_node=lambda node: shown.update(f"dbt build {node}")
+            "build",
+            folder,
+            dbt_vars,
+            on_node=lambda node: shown.update(f"dbt build {node}"),
+            target=target.value,
         )
     if not run.ok:
         raise SegmentsError(dbt_runner.failure_message(run))
+    if target is Target.spark:
+        spark.publish(folder)
     _save_last_build(folder, dbt_vars)
-    result = summary.read_summary(folder.database)
+    if settings is not None:
+        result = postgres.read_summary(settings)
+    else:
+        result = summary.read_summary(folder.database)
     summary.show(result)
     if result.rows_rejected:
         rejected = f"{result.rows_rejected:,} row{'s' if result.rows_rejected > 1 else ''}"
@@ -89,6 +130,8 @@ def run_build(folder: Workdir, dbt_vars: dict[str, Any], strict: bool) -> None:
                 f"{rejected} rejected (see rejected_transactions); failing because of --strict"
             )
         console.note(f"warning: {rejected} rejected (see rejected_transactions)")
+    if settings is None:  # a PostgreSQL server serves its own tables
+        typer.echo(serving.publish(folder).summary_line())
 
 
 def build_vars(
@@ -96,8 +139,13 @@ def build_vars(
     grid: Path | None,
     scoring: Scoring,
     input_format: InputFormat | None,
+    *,
+    customers: Path | None = None,
+    events: Path | None = None,
+    segments_file: Path | None = None,
 ) -> dict[str, Any]:
-    """The dbt vars common to build and backfill, with every path validated."""
+    """The dbt vars common to build and backfill, with every path and the dynamic segment
+    definitions validated."""
     dbt_vars: dict[str, Any] = {
         "transactions_path": validate.transactions_path(transactions),
         "scoring_method": scoring.value,
@@ -106,6 +154,13 @@ def build_vars(
         dbt_vars["transactions_format"] = input_format.value
     if grid is not None:
         dbt_vars["segment_grid_path"] = str(validate.input_file(grid, "grid"))
+    if customers is not None:
+        dbt_vars["customers_path"] = validate.input_path(customers, "customers")
+    if events is not None:
+        dbt_vars["events_path"] = validate.input_path(events, "events")
+    if segments_file is not None:
+        path = validate.input_file(segments_file, "segments")
+        dbt_vars["dynamic_segments"] = dynamic_segments.load(path)
     return dbt_vars
 
 

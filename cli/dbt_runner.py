@@ -52,20 +52,22 @@ class DbtRun:
         return sum(1 for result in self.results if result.get("status") in statuses)
 
 
-def dbt_command(command: str, workdir: Workdir, dbt_vars: Mapping[str, Any]) -> list[str]:
-    """The argument list running `dbt <command>` on the bundled project."""
+def dbt_command(
+    command: str, workdir: Workdir, dbt_vars: Mapping[str, Any], target: str = DBT_TARGET
+) -> list[str]:
+    """The argument list running `dbt <command>` on the bundled project (a profiles.yml target)."""
     project = str(project_dir())
     return [
         sys.executable,
         "-c",
         DBT_ENTRY,
-        command,
+        *command.split(),  # "docs generate": a subcommand is its own argument
         "--project-dir",
         project,
         "--profiles-dir",
         project,
         "--target",
-        DBT_TARGET,
+        target,
         "--target-path",
         str(workdir.target_path),
         "--log-path",
@@ -81,6 +83,8 @@ def dbt_environment(workdir: Workdir) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         SEGMENTS_DUCKDB_PATH=str(workdir.database),
+        SEGMENTS_SPARK_WAREHOUSE=str(workdir.spark_warehouse),
+        SEGMENTS_SPARK_METASTORE=str(workdir.spark_metastore),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
         PYTHONUNBUFFERED="1",
@@ -108,12 +112,13 @@ def run_dbt(
     workdir: Workdir,
     dbt_vars: Mapping[str, Any],
     on_node: Callable[[str], None] | None = None,
+    target: str = DBT_TARGET,
 ) -> DbtRun:
     """Run `dbt <command>` for a working folder, saving its output to the log folder."""
     workdir.create()
     run_results = workdir.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)
-    args = dbt_command(command, workdir, dbt_vars)
+    args = dbt_command(command, workdir, dbt_vars, target)
     lines: list[str] = []
     try:
         with subprocess.Popen(

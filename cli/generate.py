@@ -1,4 +1,5 @@
-"""`segments generate`: write a deterministic, realistic sample transactions file."""
+"""`segments generate`: write a deterministic, realistic sample transactions file, and
+optionally the matching customers and events files."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from cli import console, sample_data, validate
+from cli import console, sample_data, sample_profiles, validate
+from cli.errors import SegmentsError
 
 
 def generate(
@@ -49,12 +51,32 @@ def generate(
             help="Format of the file written.",
         ),
     ] = None,
+    customers_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--customers-out",
+            metavar="PATH",
+            help="Also write the matching customers file here (.csv or .parquet), with one "
+            "prospect (no transaction) for every 8 buyers.",
+        ),
+    ] = None,
+    events_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--events-out",
+            metavar="PATH",
+            help="Also write the matching events file here (.csv or .parquet): page views, "
+            "email opens and clicks, cart additions.",
+        ),
+    ] = None,
 ) -> None:
     """Write sample transactions that follow the input contract (deterministic per seed).
 
-    Examples (the second writes about 1M rows over 2023):
+    Examples (the third writes about 1M rows over 2023):
 
       segments generate --customers 5000 --out data/transactions.csv
+
+      segments generate --customers 5000 --out tx.csv --customers-out c.csv --events-out e.csv
 
       segments generate --customers 220000 --start 2023-01-01 --end 2023-12-31 --out tx.parquet
     """
@@ -67,6 +89,13 @@ def generate(
     sample_data.validate_spec(spec)
     chosen_format = sample_data.resolve_format(out, file_format)
     validate.check_path_text(str(out), "--out")
+    extra_formats = {}
+    for option, path in (("--customers-out", customers_out), ("--events-out", events_out)):
+        if path is not None:
+            validate.check_path_text(str(path), option)
+            if path.is_dir():
+                raise SegmentsError(f"{option} {path} is a folder; give a file name")
+            extra_formats[option] = sample_data.resolve_format(path, file_format)
 
     if console.stderr_is_tty():
         title = f"Generating transactions for {spec.customers:,} customers"
@@ -84,6 +113,21 @@ def generate(
         f" ({result.start.isoformat()} to {result.end.isoformat()}) to {result.path}"
         f" in {result.seconds:.1f} s"
     )
+    if extra_formats:
+        profiles = sample_profiles.write_profiles(
+            spec,
+            customers_out,
+            events_out,
+            extra_formats.get("--customers-out", "csv"),
+            extra_formats.get("--events-out", "csv"),
+        )
+        if profiles.customers_path is not None:
+            typer.echo(
+                f"Wrote {_count(profiles.customers, 'customer')}"
+                f" ({_count(profiles.prospects, 'prospect')}) to {profiles.customers_path}"
+            )
+        if profiles.events_path is not None:
+            typer.echo(f"Wrote {_count(profiles.events, 'event')} to {profiles.events_path}")
 
 
 def _count(n: int, noun: str) -> str:

@@ -6,12 +6,14 @@ import sys
 
 import typer
 
-from cli import __version__, test_cmd
+from cli import __version__, docs_cmd, test_cmd
 from cli import backfill as backfill_cmd
 from cli import build as build_cmd
 from cli import export as export_cmd
 from cli import generate as generate_cmd
 from cli import history as history_cmd
+from cli import report as report_cmd
+from cli import serve_info as serve_info_cmd
 from cli.errors import SegmentsError
 
 app = typer.Typer(
@@ -47,6 +49,9 @@ app.command("export")(export_cmd.export)
 app.command("generate")(generate_cmd.generate)
 app.command("backfill")(backfill_cmd.backfill)
 app.command("history")(history_cmd.history)
+app.command("report")(report_cmd.report)
+app.command("serve-info")(serve_info_cmd.serve_info)
+app.command("docs")(docs_cmd.docs)
 
 
 def main() -> None:

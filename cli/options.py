@@ -64,3 +64,53 @@ FormatOption = Annotated[
         help="Format of the transactions file.",
     ),
 ]
+
+
+class Target(StrEnum):
+    duckdb = "duckdb"
+    postgres = "postgres"
+    spark = "spark"
+
+
+TargetOption = Annotated[
+    Target,
+    typer.Option(
+        "--target",
+        help="Where the models are built: duckdb (segments.duckdb in the working folder), "
+        "postgres (the server named by the SEGMENTS_PG_* environment variables; needs "
+        "pip install 'segments\\[postgres]') or spark (a local Apache Spark, tables in "
+        "spark-warehouse/ in the working folder; needs Java 17 and "
+        "pip install 'segments\\[spark]').",
+    ),
+]
+
+
+CustomersOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--customers",
+        show_default="none: customer attributes stay empty",
+        help="Customers file (CSV or Parquet, or a quoted glob): customer_id, and optionally "
+        "email, birth_date, gender, education, city, region, country, acquisition_source, "
+        "signed_up_at, preferred_channel.",
+    ),
+]
+
+EventsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--events",
+        show_default="none: engagement stays empty",
+        help="Events file (CSV or Parquet, or a quoted glob): customer_id, event_at, "
+        "event_type (page_view, email_open, email_click, cart_add).",
+    ),
+]
+
+SegmentsFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--segments-file",
+        help="YAML file of dynamic segments (name, description, conditions over "
+        "customer_profiles columns); their members go to dynamic_segment_members.",
+    ),
+]

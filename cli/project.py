@@ -55,6 +55,16 @@ class Workdir:
     def last_build(self) -> Path:
         return self.state / "last_build.json"
 
+    @property
+    def spark_warehouse(self) -> Path:
+        """Where a Spark build writes its tables (Parquet), one folder per table."""
+        return self.root / "spark-warehouse"
+
+    @property
+    def spark_metastore(self) -> Path:
+        """Spark's table catalog (an embedded Derby database) and its log."""
+        return self.state / "spark-metastore"
+
     def create(self) -> None:
         """Create the folder and its state folders (for a build)."""
         if self.root.exists() and not self.root.is_dir():

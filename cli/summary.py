@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import typer
 
 from cli import console
@@ -22,12 +23,15 @@ class SegmentSize:
 
 @dataclass(frozen=True)
 class BuildSummary:
-    database: Path
+    database: Path | str
     as_of_date: str
     rows_read: int
     customers: int
     rejected_by_reason: list[tuple[str, int]]
     segments: list[SegmentSize]
+    # Known customers in customer_profiles, and how many of them are prospects.
+    profiles: int | None = None
+    prospects: int | None = None
 
     @property
     def rows_rejected(self) -> int:
@@ -37,16 +41,40 @@ class BuildSummary:
 def read_summary(database: Path) -> BuildSummary:
     """Read the figures of the last build (read-only connection, closed right after)."""
     with connect(database) as con:
-        rows_read = _scalar(con, "select count(*) from main.stg_input__raw_transactions")
-        customers = _scalar(con, "select count(*) from main.customer_segments")
-        rejected = con.execute(
-            "select rejection_reason, count(*) from main.rejected_transactions"
+        return summarise(lambda sql: con.execute(sql).fetchall(), "main", database)
+
+
+def summarise(
+    query: Callable[[str], Sequence[Sequence[Any]]], schema: str, database: Path | str
+) -> BuildSummary:
+    """The figures of the last build, read with `query` from the models in `schema`."""
+    rows_read = _scalar(query(f"select count(*) from {schema}.stg_input__raw_transactions"))
+    customers = _scalar(query(f"select count(*) from {schema}.customer_segments"))
+    rejected = [
+        (reason, count)
+        for reason, count in query(
+            f"select rejection_reason, count(*) from {schema}.rejected_transactions"
             " group by rejection_reason order by count(*) desc, rejection_reason"
-        ).fetchall()
-        segment_rows = con.execute(
-            "select segment, customers, share_of_customers, share_of_revenue, as_of_date"
-            " from main.segment_summary order by segment_order, segment"
-        ).fetchall()
+        )
+    ]
+    # Rows of the optional customers and events files count as rejected rows too (so
+    # --strict fails on them), their reasons named after the file.
+    for what in ("customers", "events"):
+        rejected += [
+            (f"{what} file: {reason}", count)
+            for reason, count in query(
+                f"select rejection_reason, count(*) from {schema}.rejected_{what}"
+                " group by rejection_reason order by count(*) desc, rejection_reason"
+            )
+        ]
+    profiles = query(
+        "select count(*), coalesce(sum(case when lifecycle_stage = 'prospect' then 1 else 0"
+        f" end), 0) from {schema}.customer_profiles"
+    )
+    segment_rows = query(
+        "select segment, customers, share_of_customers, share_of_revenue, as_of_date"
+        f" from {schema}.segment_summary order by segment_order, segment"
+    )
     as_of = str(segment_rows[0][4]) if segment_rows else "unknown"
     return BuildSummary(
         database=database,
@@ -58,12 +86,13 @@ def read_summary(database: Path) -> BuildSummary:
             SegmentSize(str(name), int(count or 0), _float(share), _float(revenue_share))
             for name, count, share, revenue_share, _ in segment_rows
         ],
+        profiles=int(profiles[0][0]) if profiles else None,
+        prospects=int(profiles[0][1]) if profiles else None,
     )
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row else 0
+def _scalar(rows: Sequence[Sequence[Any]]) -> int:
+    return int(rows[0][0]) if rows else 0
 
 
 def _float(value: float | None) -> float | None:
@@ -89,6 +118,11 @@ def show(summary: BuildSummary) -> None:
         ("customers scored", f"{summary.customers:,}"),
         ("rows rejected", _rejected_line(summary)),
     ]
+    if summary.profiles is not None:
+        prospects = summary.prospects or 0
+        facts.append(
+            ("profiles", f"{summary.profiles:,} ({prospects:,} prospect{'s' * (prospects != 1)})")
+        )
     headers = ("segment", "customers", "share", "revenue share")
     rows = [
         (

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from cli import console, dbt_runner
+from cli import console, dbt_runner, spark
 from cli.build import load_last_build
 from cli.errors import SegmentsError
-from cli.options import WorkdirOption
+from cli.options import Target, TargetOption, WorkdirOption
 from cli.project import workdir
 
 
-def test(workdir_option: WorkdirOption = None) -> None:
+def test(target: TargetOption = Target.duckdb, workdir_option: WorkdirOption = None) -> None:
     """Run the data and unit tests (dbt test) with the inputs of the last build.
 
     Example:
@@ -20,10 +20,17 @@ def test(workdir_option: WorkdirOption = None) -> None:
     """
     folder = workdir(workdir_option)
     dbt_vars = load_last_build(folder)
-    folder.require_database()
+    if target is Target.duckdb:
+        folder.require_database()
+    if target is Target.spark:
+        spark.check_installed()
     with console.progress("dbt test: starting") as shown:
         run = dbt_runner.run_dbt(
-            "test", folder, dbt_vars, on_node=lambda node: shown.update(f"dbt test {node}")
+            "test",
+            folder,
+            dbt_vars,
+            on_node=lambda node: shown.update(f"dbt test {node}"),
+            target=target.value,
         )
     if run.results:
         typer.echo(_counts_line(run))

@@ -48,11 +48,16 @@ def input_file(path: Path, what: str) -> Path:
 
 def transactions_path(path: Path) -> str:
     """An existing file, or a glob matching at least one file, as an absolute path."""
+    return input_path(path, "transactions")
+
+
+def input_path(path: Path, what: str) -> str:
+    """An existing `what` file, or a glob matching at least one file, as an absolute path."""
     text = str(path)
-    check_path_text(text, "transactions")
+    check_path_text(text, what)
     if not any(char in text for char in _GLOB_CHARS):
-        return str(input_file(path, "transactions"))
+        return str(input_file(path, what))
     pattern = os.path.abspath(os.path.expanduser(text))
     if not any(os.path.isfile(match) for match in glob.iglob(pattern, recursive=True)):
-        raise SegmentsError(f"no transactions file matches {pattern}")
+        raise SegmentsError(f"no {what} file matches {pattern}")
     return pattern

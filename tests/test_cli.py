@@ -7,6 +7,7 @@ needs a finished build; tests/test_cli_e2e.py runs the real thing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -83,6 +84,34 @@ def make_database(path: Path, rejected: int = 0) -> None:
             " as t(from_segment, to_segment, customers)"
         )
         con.execute("create table segment_migration_latest as select * from segment_transitions")
+        con.execute(
+            "create table customer_profiles as select * from (values"
+            " ('C1', 'returning', 'Champions', ' Ann@Example.com '),"
+            " ('C3', 'churned', 'Lost', null), ('P1', 'prospect', null, 'p1@example.com'))"
+            " as t(customer_id, lifecycle_stage, segment, email)"
+        )
+        con.execute(
+            "create table customer_recommendations as select * from (values"
+            " ('C1', 1, 'Music', 'Champions')) as t(customer_id, rank, category, segment)"
+        )
+        con.execute(
+            "create table dynamic_segments as select * from (values"
+            " ('lapsed_vips', 1, 1)) as t(dynamic_segment, definition_order, customers)"
+        )
+        con.execute(
+            "create table dynamic_segment_members as select * from (values"
+            " ('lapsed_vips', 'C3')) as t(dynamic_segment, customer_id)"
+        )
+        con.execute(
+            "create table rejected_customers as select * from (values"
+            " ('c.csv', 2, 'duplicate customer_id', 'C1', ' X@Example.com'))"
+            " as t(source_file, source_row_number, rejection_reason, customer_id, email)"
+            " where false"
+        )
+        con.execute(
+            "create table rejected_events as select 'e.csv' as source_file,"
+            " 1 as source_row_number, 'unknown event_type' as rejection_reason where false"
+        )
     finally:
         con.close()
 
@@ -106,7 +135,7 @@ def fake_dbt(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]
     """Replace dbt by a stand-in that writes a build with 2 rejected rows; record calls."""
     calls: list[tuple[str, dict[str, str]]] = []
 
-    def run_dbt(command, workdir: Workdir, dbt_vars, on_node=None) -> dbt_runner.DbtRun:
+    def run_dbt(command, workdir: Workdir, dbt_vars, on_node=None, **_) -> dbt_runner.DbtRun:
         calls.append((command, dict(dbt_vars)))
         workdir.create()
         if command == "build":
@@ -150,9 +179,11 @@ def test_command_help_has_an_example(segments, command: str) -> None:
     assert "--workdir" in result.stdout
 
 
-def test_build_help_marks_reserved_inputs(segments) -> None:
+def test_build_help_describes_the_optional_inputs(segments) -> None:
     result = segments("build", "--help")
-    assert result.stdout.count("reserved") >= 2
+    for option in ("--customers", "--events", "--segments-file"):
+        assert option in result.stdout
+    assert "reserved" not in result.stdout
 
 
 def test_version(segments) -> None:
@@ -238,21 +269,68 @@ def test_build_missing_grid(segments, tmp_path: Path, transactions: Path, fake_d
     assert fake_dbt == []
 
 
-@pytest.mark.parametrize("option", ["--customers", "--events"])
-def test_build_missing_reserved_input(segments, tmp_path: Path, transactions, option) -> None:
+@pytest.mark.parametrize("option", ["--customers", "--events", "--segments-file"])
+def test_build_missing_optional_input(segments, tmp_path, transactions, option, fake_dbt) -> None:
     result = segments("build", "--transactions", str(transactions), option, "x.csv")
     assert result.code == 1
-    what = option.removeprefix("--")
+    what = option.removeprefix("--").removesuffix("-file")
     assert one_line(result.stderr) == f"error: {what} file not found: {tmp_path / 'x.csv'}"
+    assert fake_dbt == []
 
 
-def test_build_reserved_input_is_a_note(segments, transactions: Path, fake_dbt) -> None:
-    result = segments(
-        "build", "--transactions", str(transactions), "--customers", str(transactions)
+@pytest.mark.parametrize("command", ["build", "backfill"])
+def test_optional_inputs_become_vars(segments, tmp_path, transactions, fake_dbt, command) -> None:
+    (tmp_path / "c.csv").write_text("customer_id\nC1\n")
+    (tmp_path / "ev_1.csv").write_text("customer_id,event_at,event_type\n")
+    (tmp_path / "segments.yml").write_text(
+        "segments:\n"
+        "  - name: lapsed_vips\n"
+        "    conditions:\n"
+        "      - {column: segment, operator: in, value: [Champions, At Risk]}\n"
+        "      - {column: last_purchase_at, operator: '<', value: 1998-01-01}\n"
     )
-    assert result.code == 0
-    assert "note: --customers is reserved for future segments and not used yet" in result.stderr
-    assert "customers_path" not in fake_dbt[0][1]
+    extra = ["--from", "1998-01-01", "--to", "1998-02-01"] if command == "backfill" else []
+    result = segments(
+        command,
+        "--transactions",
+        str(transactions),
+        "--customers",
+        "c.csv",
+        "--events",
+        "ev_*.csv",
+        "--segments-file",
+        "segments.yml",
+        *extra,
+    )
+    assert result.code == 0, result.stderr
+    dbt_vars = fake_dbt[0][1]
+    assert dbt_vars["customers_path"] == str(tmp_path / "c.csv")
+    assert dbt_vars["events_path"] == str(tmp_path / "ev_*.csv")
+    assert dbt_vars["dynamic_segments"] == [
+        {
+            "name": "lapsed_vips",
+            "conditions": [
+                {"column": "segment", "operator": "in", "value": ["Champions", "At Risk"]},
+                {"column": "last_purchase_at", "operator": "<", "value": "1998-01-01"},
+            ],
+        }
+    ]
+
+
+def test_build_bad_segments_file_is_one_line_before_dbt(segments, tmp_path, transactions, fake_dbt):
+    (tmp_path / "segments.yml").write_text(
+        "segments:\n  - name: x\n    conditions: [{column: contry, operator: '=', value: ID}]\n"
+    )
+    result = segments(
+        "build", "--transactions", str(transactions), "--segments-file", "segments.yml"
+    )
+    assert result.code == 1
+    line = one_line(result.stderr)
+    assert line.startswith(
+        f"error: segments file {tmp_path / 'segments.yml'}: dynamic segment 'x' condition 1:"
+        " unknown column 'contry' (customer_profiles has customer_id, lifecycle_stage,"
+    )
+    assert fake_dbt == []
 
 
 @pytest.mark.parametrize(("option", "value"), [("--format", "xlsx"), ("--scoring", "deciles")])
@@ -316,6 +394,7 @@ def test_build_summary_and_rejection_warning(segments, tmp_path, transactions, f
     assert "as-of date:        1998-07-01" in result.stdout
     assert "rows read:         8" in result.stdout
     assert "customers scored:  4" in result.stdout
+    assert "profiles:          3 (1 prospect)" in result.stdout
     assert "rows rejected:     2 (invalid amount: 2)" in result.stdout
     table = [line.split("  ") for line in result.stdout.splitlines()]
     rows = [[cell.strip() for cell in row if cell.strip()] for row in table]
@@ -351,7 +430,7 @@ def test_build_dbt_failure_is_one_line(segments, monkeypatch, tmp_path, transact
         "  \n  > in macro read_transactions (macros/input/read_transactions.sql)\n"
     )
 
-    def failing(command, workdir, dbt_vars, on_node=None):
+    def failing(command, workdir, dbt_vars, on_node=None, **_):
         return dbt_runner.DbtRun(command, 1, output, [], workdir)
 
     monkeypatch.setattr(dbt_runner, "run_dbt", failing)
@@ -409,6 +488,7 @@ def test_export_unknown_segment(segments, built: Path, name: str) -> None:
     assert result.code == 1
     assert one_line(result.stderr) == (
         f"error: unknown segment '{name}'; known: Champions, Loyal Customers, Can't Lose Them, Lost"
+        "; dynamic: lapsed_vips"
     )
     assert not list((built / "exports").glob("*"))
 
@@ -446,6 +526,54 @@ def test_export_filters_by_segment(segments, built: Path) -> None:
     assert champions.code == 0, champions.stderr
     assert count_rows(built / "champions" / "segment_history.csv", "csv") == 1
     assert count_rows(built / "champions" / "segment_transitions.csv", "csv") == 1
+
+
+def test_export_rfm_segment_filters_profiles_and_members(segments, built: Path) -> None:
+    assert segments("export", "--out", "lost", "--segment", "Lost").code == 0
+    out = built / "lost"
+    assert count_rows(out / "customer_profiles.csv", "csv") == 1
+    assert count_rows(out / "dynamic_segment_members.csv", "csv") == 1
+    assert count_rows(out / "customer_recommendations.csv", "csv") == 0
+    assert count_rows(out / "rejected_transactions.csv", "csv") == 0
+
+
+def test_export_dynamic_segment_writes_its_members_only(segments, built: Path) -> None:
+    result = segments("export", "--out", "vips", "--segment", "lapsed_vips")
+    assert result.code == 0, result.stderr
+    out = built / "vips"
+    assert sorted(path.name for path in out.iterdir()) == [
+        "customer_profiles.csv",
+        "customer_recommendations.csv",
+        "customer_segments.csv",
+        "dynamic_segment_members.csv",
+        "dynamic_segments.csv",
+    ]
+    quoted = str(out / "customer_profiles.csv").replace("'", "''")
+    assert duckdb.sql(f"select customer_id from read_csv('{quoted}')").fetchall() == [("C3",)]
+    assert count_rows(out / "customer_segments.csv", "csv") == 1
+    assert count_rows(out / "customer_recommendations.csv", "csv") == 0
+
+
+def test_export_hash_emails(segments, built: Path) -> None:
+    with duckdb.connect(str(built / "segments.duckdb")) as con:
+        con.execute(
+            "insert into rejected_customers values ('c.csv', 2, 'r', 'C1', ' X@Example.com')"
+        )
+    result = segments("export", "--out", "hashed", "--format", "json", "--hash-emails")
+    assert result.code == 0, result.stderr
+    profiles = json.loads((built / "hashed" / "customer_profiles.json").read_text())
+    emails = {row["customer_id"]: row["email"] for row in profiles}
+    assert emails == {
+        "C1": hashlib.sha256(b"ann@example.com").hexdigest(),
+        "C3": None,
+        "P1": hashlib.sha256(b"p1@example.com").hexdigest(),
+    }
+    rejected = json.loads((built / "hashed" / "rejected_customers.json").read_text())
+    assert [row["email"] for row in rejected] == [hashlib.sha256(b"x@example.com").hexdigest()]
+    plain = segments("export", "--out", "plain", "--format", "json")
+    assert plain.code == 0
+    profiles = json.loads((built / "plain" / "customer_profiles.json").read_text())
+    assert profiles[0]["email"] == " Ann@Example.com "
 
 
 def test_export_segment_name_with_a_quote(segments, built: Path) -> None:

@@ -43,6 +43,12 @@ MARTS = (
     "segment_history",
     "segment_transitions",
     "segment_migration_latest",
+    "customer_profiles",
+    "customer_recommendations",
+    "dynamic_segments",
+    "dynamic_segment_members",
+    "rejected_customers",
+    "rejected_events",
 )
 
 

@@ -9,12 +9,8 @@
         {%- for name in required + optional -%}{%- do mapping.update({name: name}) -%}{%- endfor -%}
         {{ return(mapping) }}
     {%- endif -%}
-    {%- set described = run_query(
-        "describe select * from " ~ segments.input_file_reader(path, file_format)
-    ) -%}
     {%- set found = {} -%}
-    {%- for row in described.rows -%}
-        {%- set column_name = row[0] -%}
+    {%- for column_name in segments.input_file_column_names(path, file_format) -%}
         {%- set key = column_name | trim | lower -%}
         {%- if column_name != 'source_file' -%}
             {%- if key in found and key in (required + optional) -%}

@@ -1,8 +1,9 @@
 {#-
     The format of an input file: the explicit `file_format` when given, else guessed from
-    the extension of `path` (which may be a glob).
+    the extension of `path` (which may be a glob). `format_hint` names the var (and CLI
+    option) that sets the format explicitly, for the error message.
 -#}
-{% macro input_file_format(path, file_format=none) %}
+{% macro input_file_format(path, file_format=none, format_hint='transactions_format (CLI: --format)') %}
     {%- if file_format -%}
         {%- if file_format not in ['csv', 'parquet'] -%}
             {{ exceptions.raise_compiler_error(
@@ -20,6 +21,6 @@
     {%- endfor -%}
     {{ exceptions.raise_compiler_error(
         "segments: cannot tell the format of " ~ path ~ " from its extension; "
-        ~ "set transactions_format (CLI: --format) to csv or parquet"
+        ~ "set " ~ format_hint ~ " to csv or parquet"
     ) }}
 {% endmacro %}

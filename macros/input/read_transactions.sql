@@ -27,6 +27,6 @@
                 {{ segments.quote_identifier(columns[name]) }}
             {%- endif %} as {{ name }},
         {%- endfor %}
-        source_file
+        {{ segments.input_file_metadata_columns() | join(', ') }}
     from {{ segments.input_file_reader(path, file_format) }}
 {% endmacro %}

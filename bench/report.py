@@ -1,0 +1,303 @@
+"""Markdown for docs/benchmarks.md: the machine, the results table, the targets, dbt's timings.
+
+The driver writes its sections between markers (`<!-- bench:results start -->` ...
+`<!-- bench:results end -->`); the rest of the page is written by hand and kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.run import Case
+
+TOP_NODES = 8
+
+
+@dataclass
+class DbtTimings:
+    """Where a dbt build spent its time, from run_results.json."""
+
+    elapsed: float
+    nodes: list[tuple[str, str, float]]  # (resource type, name, seconds), slowest first
+    totals: dict[str, float]  # resource type -> summed execution time
+
+
+@dataclass
+class BackfillResult:
+    rows: int
+    customers: int
+    dates: list[str]
+    backfill_seconds: float
+    backfill_cpu_seconds: float
+    backfill_peak_mb: float
+    build_seconds: list[float]
+    build_cpu_seconds: list[float]
+    build_peak_mb: float
+    history_rows: int
+    loads: list[float]
+
+    @property
+    def builds_total(self) -> float:
+        return sum(self.build_seconds)
+
+    @property
+    def ratio(self) -> float:
+        return self.backfill_seconds / self.builds_total
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.backfill_cpu_seconds / sum(self.build_cpu_seconds)
+
+
+def parquet_relation(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def read_dbt_timings(target: Path) -> DbtTimings | None:
+    try:
+        data = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    nodes: list[tuple[str, str, float]] = []
+    totals: dict[str, float] = {}
+    for result in data.get("results", []):
+        unique_id = str(result.get("unique_id", ""))
+        kind = unique_id.split(".")[0]
+        name = unique_id.split(".")[2] if unique_id.count(".") >= 2 else unique_id
+        seconds = float(result.get("execution_time") or 0.0)
+        nodes.append((kind, name, seconds))
+        totals[kind] = totals.get(kind, 0.0) + seconds
+    nodes.sort(key=lambda node: -node[2])
+    return DbtTimings(float(data.get("elapsed_time") or 0.0), nodes, totals)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor() or "unknown CPU"
+    match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else "unknown CPU"
+
+
+def _memory_gb() -> float:
+    try:
+        text = Path("/proc/meminfo").read_text(encoding="utf-8")
+    except OSError:
+        return 0.0
+    match = re.search(r"^MemTotal:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) / 1024 / 1024 if match else 0.0
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count() or 0,
+        "memory_gb": _memory_gb(),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": {
+            name: _version(name)
+            for name in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "polars", "pyarrow")
+        },
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _machine_line(info: dict[str, Any]) -> str:
+    versions = ", ".join(f"{name} {version}" for name, version in info["versions"].items())
+    return (
+        f"Measured {info['date']} on {info['cores']} cores ({info['cpu']}),"
+        f" {info['memory_gb']:.0f} GB RAM, {info['system']}, Python {info['python']};"
+        f" {versions}."
+    )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def _megabytes(value: float) -> str:
+    return f"{value / 1024:.2f} GB" if value >= 1024 else f"{value:.0f} MB"
+
+
+def _load(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.1f}" if f"{low:.1f}" == f"{high:.1f}" else f"{low:.1f}-{high:.1f}"
+
+
+def results_section(
+    cases: list[Case], rounds: int, memory_limit: str | None, info: dict[str, Any]
+) -> str:
+    lines = [
+        "## Results",
+        "",
+        _machine_line(info),
+        f"Wall time: median of {rounds} run{'s' if rounds > 1 else ''}"
+        " (every run's time in the next column), competitors alternating; CPU time: median"
+        " of user + system seconds of all the run's processes (less sensitive to a busy"
+        " machine); peak memory: largest resident set of any process of the run; load: the"
+        " 1-minute load average when each run started.",
+        f"DuckDB memory limit: {memory_limit or 'DuckDB default (80% of RAM)'}.",
+        "",
+        "| input | transactions | scored customers | competitor | wall time (s) | runs (s)"
+        " | x hand-made | CPU time (s) | CPU x hand-made | peak memory | load |",
+        "|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for case in cases:
+        handmade = case.results.get("handmade")
+        for name, result in case.results.items():
+            ratio = f"{result.median / handmade.median:.2f}" if handmade else ""
+            cpu_ratio = f"{result.cpu_median / handmade.cpu_median:.2f}" if handmade else ""
+            runs = ", ".join(_seconds(run.seconds) for run in result.runs)
+            lines.append(
+                f"| {case.label} {case.file_format} | {case.rows:,} | {case.scored:,} | {name}"
+                f" | {_seconds(result.median)} | {runs} | {ratio}"
+                f" | {_seconds(result.cpu_median)} | {cpu_ratio}"
+                f" | {_megabytes(result.peak_mb)} | {_load([run.load for run in result.runs])} |"
+            )
+    agreed = [
+        f"{case.label} {case.file_format}: {', '.join(case.checked)}"
+        for case in cases
+        if case.checked
+    ]
+    if agreed:
+        lines += [
+            "",
+            "Every result equals the build's `customer_segments` row for row (customer_id,"
+            " recency_days, frequency, monetary, r/f/m/fm scores, segment), checked on the"
+            " first round: " + "; ".join(agreed) + ".",
+        ]
+    lines += ["", "### Targets", ""] + (_targets(cases) or ["No size of a target was run."])
+    for case in cases:
+        if case.dbt_nodes is not None:
+            lines += ["", *_dbt_section(case)]
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool) -> str:
+    return "holds" if ok else "does not hold"
+
+
+def _check(build: float, limit: float) -> str:
+    return f"{_seconds(build)} s against {_seconds(limit)} s, {_verdict(build <= limit)}"
+
+
+def _targets(cases: list[Case]) -> list[str]:
+    """Each target of PRODUCT.md on wall time, and on CPU time for a busy machine."""
+    lines = []
+    for case in cases:
+        build, handmade = case.results.get("build"), case.results.get("handmade")
+        if build is None or handmade is None:
+            continue
+        where = f"- {case.label} {case.file_format}:"
+        b, h, bc, hc = build.median, handmade.median, build.cpu_median, handmade.cpu_median
+        if case.target_rows == 10_000_000 and case.file_format == "parquet":
+            lines.append(
+                f"{where} build <= 1.5 x hand-made + 3 s: wall {_check(b, 1.5 * h + 3)};"
+                f" CPU {_check(bc, 1.5 * hc + 3)}."
+            )
+        if case.target_rows == 10_000_000 and case.file_format == "csv":
+            lines.append(
+                f"{where} build <= 2 x hand-made: wall {_check(b, 2 * h)};"
+                f" CPU {_check(bc, 2 * hc)}."
+            )
+        if case.target_rows == 100_000_000 and case.file_format == "parquet":
+            lines.append(
+                f"{where} peak memory <= 4 GB: {_megabytes(build.peak_mb)},"
+                f" {_verdict(build.peak_mb <= 4096)}."
+            )
+            lines.append(
+                f"{where} build <= 1.3 x hand-made: wall {_check(b, 1.3 * h)};"
+                f" CPU {_check(bc, 1.3 * hc)}."
+            )
+            for other in ("polars", "pandas"):
+                if other in case.results:
+                    o = case.results[other]
+                    lines.append(
+                        f"{where} build faster than {other}: wall {_check(b, o.median)};"
+                        f" CPU {_check(bc, o.cpu_median)}."
+                    )
+    return lines
+
+
+def _dbt_section(case: Case) -> list[str]:
+    timings = case.dbt_nodes
+    assert timings is not None
+    last_wall = case.results["build"].runs[-1].seconds
+    totals = ", ".join(
+        f"{kind.replace('_', ' ')}s {seconds:.1f} s"
+        for kind, seconds in sorted(timings.totals.items(), key=lambda item: -item[1])
+    )
+    outside = last_wall - timings.elapsed
+    lines = [
+        f"### Where the build's time goes: {case.label} {case.file_format} (last run)",
+        "",
+        f"`segments build` took {_seconds(last_wall)} s; dbt's own run (`elapsed_time` in"
+        f" run_results.json) {_seconds(timings.elapsed)} s, so {_seconds(outside)} s went"
+        " to starting Python and dbt, parsing the project, compiling and the summary."
+        f" Summed node times (2 dbt threads, so they overlap): {totals}.",
+        "",
+        "| node | type | seconds |",
+        "|---|---|---:|",
+    ]
+    for kind, name, seconds in timings.nodes[:TOP_NODES]:
+        lines.append(f"| {name} | {kind.replace('_', ' ')} | {seconds:.2f} |")
+    return lines
+
+
+def backfill_section(result: BackfillResult, info: dict[str, Any]) -> str:
+    builds = ", ".join(_seconds(seconds) for seconds in result.build_seconds)
+    return "\n".join(
+        [
+            "## Backfill against separate builds",
+            "",
+            _machine_line(info),
+            f"Input: {result.rows:,} transactions ({result.customers:,} customers, Parquet);"
+            f" {len(result.dates)} monthly as-of dates, {result.dates[0]} to {result.dates[-1]};"
+            f" load {_load(result.loads)} over the runs.",
+            "",
+            "| run | wall time (s) | CPU time (s) | peak memory |",
+            "|---|---:|---:|---:|",
+            f"| `segments backfill` (one dbt run) | {_seconds(result.backfill_seconds)}"
+            f" | {_seconds(result.backfill_cpu_seconds)} | {_megabytes(result.backfill_peak_mb)} |",
+            f"| {len(result.dates)} x `segments build --as-of` | {_seconds(result.builds_total)}"
+            f" | {_seconds(sum(result.build_cpu_seconds))} | {_megabytes(result.build_peak_mb)} |",
+            "",
+            f"The backfill takes {result.ratio:.2f} x the wall time of the separate builds"
+            f" ({result.ratio * 100:.0f}%), {result.cpu_ratio:.2f} x their CPU time. Both give"
+            f" the same `segment_history`, row for row ({result.history_rows:,} rows)."
+            f" Separate builds, in order: {builds} s.",
+        ]
+    )
+
+
+def write_section(doc: Path, name: str, text: str) -> None:
+    """Replace the text between the section's markers in `doc` (created when missing)."""
+    start, end = f"<!-- bench:{name} start -->", f"<!-- bench:{name} end -->"
+    block = f"{start}\n{text}\n{end}"
+    current = doc.read_text(encoding="utf-8") if doc.is_file() else "# Benchmarks\n"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        after = rest.split(end, 1)[1]
+        updated = before + block + after
+    else:
+        updated = current.rstrip("\n") + "\n\n" + block + "\n"
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(updated, encoding="utf-8")

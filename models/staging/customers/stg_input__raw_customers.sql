@@ -1,0 +1,33 @@
+with
+
+base as (
+
+    select
+        *,
+        {{ segments.source_row_id() }} as source_row_id
+    from {{ ref('base_input__customers') }}
+
+),
+
+final as (
+
+    select
+        source_file,
+        customer_id,
+        email,
+        birth_date,
+        gender,
+        education,
+        city,
+        region,
+        country,
+        acquisition_source,
+        signed_up_at,
+        preferred_channel,
+        source_row_id - min(source_row_id) over (partition by source_file)
+        + 1 as source_row_number
+    from base
+
+)
+
+select * from final

@@ -1,0 +1,15 @@
+-- Nothing is silently lost: every customers-file row read is accepted or rejected, exactly once.
+with
+
+counts as (
+
+    select
+        (select count(*) from {{ ref('stg_input__raw_customers') }}) as raw_rows,
+        (select count(*) from {{ ref('stg_input__customers') }}) as staged_rows,
+        (select count(*) from {{ ref('rejected_customers') }}) as rejected_rows
+
+)
+
+select *
+from counts
+where raw_rows != staged_rows + rejected_rows

@@ -1,0 +1,104 @@
+"""The benchmark driver (`make bench`) on a tiny input.
+
+The driver runs, writes its table between the doc's markers, and the hand-made DuckDB query
+of bench/handmade.py gives exactly the build's customer_segments. pandas and polars are
+not installed by `make test`: their agreement with the build is asserted by every
+`make bench` run itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import run
+
+NOTES = "Notes written by hand stay."
+PLACEHOLDER = "| placeholder row |"
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """One round of build and hand-made query on ~20k generated transactions."""
+    folder = tmp_path_factory.mktemp("bench")
+    doc = folder / "benchmarks.md"
+    doc.write_text(
+        f"# Benchmarks\n\n{NOTES}\n\n<!-- bench:results start -->\n{PLACEHOLDER}\n"
+        "<!-- bench:results end -->\n\nMore notes.\n",
+        encoding="utf-8",
+    )
+    code = run.main(
+        [
+            "--sizes", "20k",
+            "--csv-sizes", "",
+            "--rounds", "1",
+            "--competitors", "build,handmade",
+            "--data-dir", str(folder / "data"),
+            "--doc", str(doc),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    return folder / "data" / "runs" / "20k-parquet", doc, doc.read_text(encoding="utf-8")
+
+
+def test_bench_writes_its_table_between_the_markers(bench_run) -> None:
+    _, _, text = bench_run
+    assert NOTES in text and text.rstrip().endswith("More notes.")
+    assert PLACEHOLDER not in text
+    assert "| 20k parquet |" in text
+    assert "| build |" in text and "| handmade |" in text
+    assert "### Where the build's time goes: 20k parquet" in text
+
+
+def test_handmade_query_equals_the_build(bench_run) -> None:
+    base, _, text = bench_run
+    assert "checked on the first round: 20k parquet: handmade." in text
+    names = ["build", "handmade"]
+    scored, checked = run.check_agreement(names, base, base / "build")
+    assert checked == ["handmade"]
+    database = base / "build" / "segments.duckdb"
+    with contextlib.closing(duckdb.connect(str(database), read_only=True)) as con:
+        customers = con.execute("select count(*) from customer_segments").fetchone()
+    assert customers is not None and scored == customers[0] > 3000
+
+
+def test_a_differing_result_fails_the_check(bench_run, tmp_path: Path) -> None:
+    base, _, _ = bench_run
+    changed = tmp_path / "runs"
+    changed.mkdir()
+    source = str(base / "handmade.parquet")
+    with contextlib.closing(duckdb.connect()) as con:
+        con.execute(
+            "copy (select * replace ("
+            " case when row_number() over (order by customer_id) = 1"
+            " then monetary + 0.01 else monetary end as monetary)"
+            f" from read_parquet('{source}')) to '{changed / 'handmade.parquet'}'"
+        )
+    with pytest.raises(run.BenchError, match="handmade disagrees with build: 2 differing rows"):
+        run.check_agreement(["build", "handmade"], changed, base / "build")
+
+
+def _history_database(path: Path, segments: list[str]) -> Path:
+    with contextlib.closing(duckdb.connect(str(path))) as con:
+        con.execute(
+            "create table segment_history as select 'C' || i as customer_id,"
+            " date '1998-01-01' + cast(31 * (i % 2) as integer) as as_of_date, 10 as recency_days,"
+            " 1 as frequency, 9.5 as monetary, 3 as r_score, 1 as f_score, 2 as m_score,"
+            " 2 as fm_score, '312' as rfm_cell, seg as segment"
+            " from (select unnest(range(?)) as i, unnest(?) as seg)",
+            [len(segments), segments],
+        )
+    return path
+
+
+def test_history_check_accepts_equal_and_rejects_different_history(tmp_path: Path) -> None:
+    same = ["Lost", "At Risk", "Lost"]
+    once = _history_database(tmp_path / "once.duckdb", same)
+    separate = _history_database(tmp_path / "separate.duckdb", same)
+    assert run.check_history(once, separate, dates=2) == 3
+    other = _history_database(tmp_path / "other.duckdb", ["Lost", "At Risk", "Champions"])
+    with pytest.raises(run.BenchError, match="2 rows differ"):
+        run.check_history(once, other, dates=2)

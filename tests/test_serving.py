@@ -1,0 +1,261 @@
+"""The serving copy under real concurrency: readers never fail and never block builds.
+
+Builds run as `segments build` subprocesses; readers are separate Python processes using
+short-lived read-only DuckDB connections, as a BI tool or a notebook would.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cli.export import MARTS
+from tests.test_end_to_end import build, clean_rows, segments, write_csv
+
+AS_OF = "1998-07-01"
+BUILDS = 10
+READERS = 3
+
+# One reader: until the stop file appears, open the serving DuckDB file read-only, read
+# the marts, close; then read the Parquet files. Every outcome is recorded.
+READER = """
+import json, os, sys, time
+import duckdb
+
+serving, stop, out = sys.argv[1:4]
+database = os.path.join(serving, "segments.duckdb")
+parquet = os.path.join(serving, "parquet")
+reads, errors = [], []
+while not os.path.exists(stop):
+    try:
+        with duckdb.connect(database, read_only=True, config={"threads": 1}) as con:
+            customers = con.execute("select count(*) from customer_segments").fetchone()[0]
+            summed = con.execute("select sum(customers) from segment_summary").fetchone()[0]
+            history = con.execute(
+                "select count(*) from segment_history where as_of_date = ?", [sys.argv[4]]
+            ).fetchone()[0]
+        with duckdb.connect(":memory:", config={"threads": 1}) as con:
+            file_customers = con.execute(
+                "select count(*) from read_parquet(?)",
+                [os.path.join(parquet, "customer_segments.parquet")],
+            ).fetchone()[0]
+            file_summed = con.execute(
+                "select sum(customers) from read_parquet(?)",
+                [os.path.join(parquet, "segment_summary.parquet")],
+            ).fetchone()[0]
+        reads.append([customers, int(summed), history, file_customers, int(file_summed)])
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+    time.sleep(0.05)
+with open(out, "w") as handle:
+    json.dump({"reads": reads, "errors": errors}, handle)
+"""
+
+
+def serving_files(workdir: Path) -> dict[str, bytes]:
+    serving = workdir / "serving"
+    return {
+        str(path.relative_to(serving)): path.read_bytes()
+        for path in sorted(serving.rglob("*"))
+        if path.is_file()
+    }
+
+
+def scored(workdir: Path) -> int:
+    with duckdb.connect(str(workdir / "segments.duckdb"), read_only=True) as con:
+        row = con.execute("select count(*) from customer_segments").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_readers_never_fail_nor_block_builds(tmp_path: Path) -> None:
+    inputs = [
+        write_csv(tmp_path / f"tx{i}.csv", clean_rows(customers=30 + 7 * i, seed=i))
+        for i in range(BUILDS + 1)
+    ]
+    first = build(tmp_path, "--transactions", str(inputs[0]), "--as-of", AS_OF)
+    assert first.returncode == 0, first.stderr + first.stdout
+    assert f"serving copy: {tmp_path / 'serving' / 'segments.duckdb'}" in first.stdout
+    expected = {scored(tmp_path)}
+
+    stop = tmp_path / "stop"
+    readers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                READER,
+                str(tmp_path / "serving"),
+                str(stop),
+                str(tmp_path / f"reader{i}.json"),
+                AS_OF,
+            ]
+        )
+        for i in range(READERS)
+    ]
+    failures = []
+    try:
+        time.sleep(1)
+        for tx in inputs[1:]:
+            result = build(tmp_path, "--transactions", str(tx), "--as-of", AS_OF)
+            if result.returncode != 0:
+                failures.append(result.stderr)
+            else:
+                expected.add(scored(tmp_path))
+        time.sleep(1)
+    finally:
+        stop.touch()
+        for reader in readers:
+            reader.wait(timeout=60)
+
+    assert failures == []
+    assert len(expected) > 5  # the builds differ, so a mix of snapshots would show
+    seen: set[int] = set()
+    for i in range(READERS):
+        outcome = json.loads((tmp_path / f"reader{i}.json").read_text())
+        assert outcome["errors"] == []
+        assert len(outcome["reads"]) > 20
+        for customers, summed, history, file_customers, file_summed in outcome["reads"]:
+            # One snapshot per connection: a complete customer_segments of one build,
+            # and the summary and history of that same build.
+            assert customers in expected
+            assert summed == customers
+            assert history == customers
+            # Each Parquet file is a complete mart of one build.
+            assert file_customers in expected
+            assert file_summed in expected
+            seen.add(customers)
+    assert len(seen) > 1  # readers saw copies swapped under them
+    assert scored(tmp_path) == json.loads((tmp_path / "reader0.json").read_text())["reads"][-1][0]
+    leftovers = [p.name for p in (tmp_path / "serving").rglob(".*")]
+    assert leftovers == []
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("serving")
+    tx = write_csv(workdir / "tx.csv", clean_rows(customers=40))
+    result = build(workdir, "--transactions", str(tx), "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return workdir
+
+
+def test_failed_builds_leave_the_serving_copy_untouched(built: Path) -> None:
+    before = serving_files(built)
+    customers_before = scored(built)
+    assert set(before) == {"segments.duckdb"} | {f"parquet/{mart}.parquet" for mart in MARTS}
+
+    rows = clean_rows(customers=25, seed=3)
+    missing_column = write_csv(
+        built / "no_amount.csv",
+        [row[:3] + row[4:] for row in rows],
+        ["transaction_id", "customer_id", "transaction_at", "status", "category"],
+    )
+    failed = build(built, "--transactions", str(missing_column), "--as-of", AS_OF)
+    assert failed.returncode == 1
+    assert "amount" in failed.stderr
+    assert serving_files(built) == before
+
+    # dbt succeeds, then --strict fails the command because of a rejected row.
+    rejected = write_csv(built / "rejected.csv", [*rows, ["T99999", "C001", "x", "1", "", ""]])
+    strict = build(built, "--transactions", str(rejected), "--as-of", AS_OF, "--strict")
+    assert strict.returncode == 1
+    assert "--strict" in strict.stderr
+    assert scored(built) != customers_before  # the build database did change
+    assert serving_files(built) == before
+
+
+def test_a_brief_reader_of_the_build_database_does_not_fail_the_build(built: Path) -> None:
+    """A reader holds the build database when dbt first connects, then lets go after 1 s:
+    the profile's connect retries wait for it."""
+    tx = built / "tx.csv"
+    log = built / ".segments" / "logs" / "dbt.log"
+    start = log.stat().st_size if log.exists() else 0
+    reader = duckdb.connect(str(built / "segments.duckdb"), read_only=True)
+    try:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "cli.main", "build", "--workdir", str(built)),
+                *("--transactions", str(tx), "--as-of", AS_OF),
+            ],
+            cwd=built,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 300
+        while "Opening a new connection" not in _log_since(log, start):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "dbt never tried to connect"
+            time.sleep(0.05)
+        time.sleep(1)
+        assert process.poll() is None  # still waiting for the lock, not failed
+    finally:
+        reader.close()
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr + stdout
+    assert "serving copy:" in stdout
+
+
+def _log_since(log: Path, offset: int) -> str:
+    if not log.exists():
+        return ""
+    with log.open(encoding="utf-8", errors="replace") as handle:
+        if log.stat().st_size >= offset:
+            handle.seek(offset)
+        return handle.read()
+
+
+def test_serve_info_snippets_run(built: Path) -> None:
+    result = segments("serve-info", "--workdir", str(built), cwd=built)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    database = built / "serving" / "segments.duckdb"
+    assert f"duckdb -readonly {database}" in text
+    assert f"SQLAlchemy URI:     duckdb:///{database}\n" in text
+    customers = scored(built)
+
+    # The Python snippet, as printed (pandas' .df() swapped for plain tuples).
+    lines = text.split("\nPython\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    snippet = "\n".join(line[2:] for line in lines).replace(".df()", ".fetchall()")
+    namespace: dict[str, object] = {}
+    exec(snippet, namespace)
+    assert len(namespace["customers"]) == customers  # type: ignore[arg-type]
+
+    # Metabase's init SQL: views over the Parquet files on an in-memory DuckDB.
+    init = [line.strip() for line in text.splitlines() if "create or replace view" in line]
+    assert len(init) == len(MARTS)
+    with duckdb.connect(":memory:") as con:
+        con.execute("\n".join(init))
+        assert con.execute("select count(*) from customer_segments").fetchone() == (customers,)
+
+    # Evidence: the query of a .sql source file.
+    (query,) = [line.strip() for line in text.splitlines() if "read_parquet" in line][-1:]
+    with duckdb.connect(":memory:") as con:
+        assert con.sql(query).fetchall()
+
+
+def test_serve_info_without_a_serving_copy(tmp_path: Path) -> None:
+    result = segments("serve-info", "--workdir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: no serving copy in {tmp_path / 'serving'}: run")
+
+
+def test_docs_generate_lists_the_exposures(built: Path) -> None:
+    result = segments("docs", "--workdir", str(built), cwd=built)
+    assert result.returncode == 0, result.stderr + result.stdout
+    target = built / ".segments" / "target"
+    assert f"docs: {target / 'index.html'}" in result.stdout
+    manifest = json.loads((target / "manifest.json").read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert set(exposures) == {"segments_report", "segments_exports", "segments_serving_copy"}
+    assert all(e["owner"]["name"] == "Segments maintainers" for e in exposures.values())
+    assert "model.segments.customer_segments" in exposures["segments_report"]["depends_on"]["nodes"]
+    catalog = json.loads((target / "catalog.json").read_text())
+    assert "model.segments.customer_segments" in catalog["nodes"]
