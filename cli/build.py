@@ -125,11 +125,10 @@ def run_build(
     summary.show(result)
     if result.rows_rejected:
         rejected = f"{result.rows_rejected:,} row{'s' if result.rows_rejected > 1 else ''}"
+        see = ", ".join(result.rejected_marts)
         if strict:
-            raise SegmentsError(
-                f"{rejected} rejected (see rejected_transactions); failing because of --strict"
-            )
-        console.note(f"warning: {rejected} rejected (see rejected_transactions)")
+            raise SegmentsError(f"{rejected} rejected (see {see}); failing because of --strict")
+        console.note(f"warning: {rejected} rejected (see {see})")
     if settings is None:  # a PostgreSQL server serves its own tables
         typer.echo(serving.publish(folder).summary_line())
 

@@ -37,6 +37,16 @@ class BuildSummary:
     def rows_rejected(self) -> int:
         return sum(count for _, count in self.rejected_by_reason)
 
+    @property
+    def rejected_marts(self) -> list[str]:
+        """The marts holding the rejected rows (rejected_transactions, rejected_events, ...)."""
+        marts: list[str] = []
+        for reason, _ in self.rejected_by_reason:
+            what = reason.split(" file: ")[0] if " file: " in reason else "transactions"
+            if f"rejected_{what}" not in marts:
+                marts.append(f"rejected_{what}")
+        return marts
+
 
 def read_summary(database: Path) -> BuildSummary:
     """Read the figures of the last build (read-only connection, closed right after)."""
