@@ -13,6 +13,6 @@
     {%- elif value_type == 'timestamp' -%}
         {{ return("cast('" ~ (value | string) ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
     {%- else -%}
-        {{ return("'" ~ dbt.escape_single_quotes(value) ~ "'") }}
+        {{ return(segments.sql_string_literal(value)) }}
     {%- endif -%}
 {% endmacro %}
