@@ -419,7 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{case.label} {file_format}: {case.rows:,} transactions", flush=True)
             run_case(case, args)
             done.append(case)
-        text = report.results_section(done, args.rounds, args.memory_limit, machine)
+        limit = args.memory_limit
+        profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
+        if limit and "SEGMENTS_MEMORY_LIMIT" not in profile:
+            limit += " for the hand-made query only (profiles.yml does not read it)"
+        text = report.results_section(done, args.rounds, limit, machine)
         print(text)
         if doc is not None:
             report.write_section(doc, "results", text)
