@@ -10,13 +10,15 @@ from typing import Annotated
 import typer
 
 from cli import console, validate
-from cli.build import build_vars, run_build
+from cli.build import BuildScope, build_vars, run_build
 from cli.errors import SegmentsError
 from cli.options import (
+    AllTestsOption,
     CustomersOption,
     EventsOption,
     FormatOption,
     GridOption,
+    ProfilesOption,
     Scoring,
     ScoringOption,
     SegmentsFileOption,
@@ -96,6 +98,8 @@ def backfill(
     grid: GridOption = None,
     scoring: ScoringOption = Scoring.quintile,
     input_format: FormatOption = None,
+    profiles: ProfilesOption = None,
+    all_tests: AllTestsOption = False,
     target: TargetOption = Target.duckdb,
     workdir_option: WorkdirOption = None,
 ) -> None:
@@ -123,4 +127,5 @@ def backfill(
     )
     dbt_vars["as_of_dates"] = [d.isoformat() for d in dates]
     console.note(f"backfill: {len(dates)} as-of dates from {dates[0]} to {dates[-1]}")
-    run_build(folder, dbt_vars, strict, target)
+    scope = BuildScope.choose(profiles, dbt_vars, target, all_tests)
+    run_build(folder, dbt_vars, strict, target, scope)

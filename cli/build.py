@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,13 +20,17 @@ from cli import (
     summary,
     validate,
 )
+from cli.database import connect
 from cli.errors import SegmentsError
+from cli.export import PROFILE_MARTS
 from cli.options import (
+    AllTestsOption,
     CustomersOption,
     EventsOption,
     FormatOption,
     GridOption,
     InputFormat,
+    ProfilesOption,
     Scoring,
     ScoringOption,
     SegmentsFileOption,
@@ -57,10 +62,12 @@ def build(
     grid: GridOption = None,
     scoring: ScoringOption = Scoring.quintile,
     input_format: FormatOption = None,
+    profiles: ProfilesOption = None,
+    all_tests: AllTestsOption = False,
     target: TargetOption = Target.duckdb,
     workdir_option: WorkdirOption = None,
 ) -> None:
-    """Build the customer segments and profiles from a transactions file, and optional
+    """Build the customer segments from a transactions file, and the profiles from optional
     customers and events files (runs dbt build).
 
     Examples:
@@ -81,18 +88,59 @@ def build(
     )
     if as_of is not None:
         dbt_vars["as_of_date"] = as_of
-    run_build(folder, dbt_vars, strict, target)
+    scope = BuildScope.choose(profiles, dbt_vars, target, all_tests)
+    run_build(folder, dbt_vars, strict, target, scope)
+
+
+@dataclass(frozen=True)
+class BuildScope:
+    """What a build runs: with or without the profile models, all data tests or the guards."""
+
+    profiles: bool = True
+    all_tests: bool = False
+
+    @classmethod
+    def choose(
+        cls,
+        profiles: bool | None,
+        dbt_vars: dict[str, Any],
+        target: Target,
+        all_tests: bool = False,
+    ) -> BuildScope:
+        """--profiles/--no-profiles when given; else on when a customers, events or segments
+        file is given. PostgreSQL and Spark builds always include the profiles."""
+        if target is not Target.duckdb:
+            return cls(profiles=True, all_tests=all_tests)
+        if profiles is None:
+            profiles = any(
+                dbt_vars.get(name) for name in ("customers_path", "events_path", "dynamic_segments")
+            )
+        return cls(profiles=profiles, all_tests=all_tests)
+
+    def selection(self) -> list[str]:
+        """dbt's selection arguments for `dbt build`."""
+        chosen = [] if self.all_tests else list(dbt_runner.GUARD_TESTS_ONLY)
+        if not self.profiles:
+            chosen += dbt_runner.WITHOUT_PROFILES
+        return chosen
 
 
 def run_build(
-    folder: Workdir, dbt_vars: dict[str, Any], strict: bool, target: Target = Target.duckdb
+    folder: Workdir,
+    dbt_vars: dict[str, Any],
+    strict: bool,
+    target: Target = Target.duckdb,
+    scope: BuildScope | None = None,
 ) -> None:
     """Run `dbt build` with these vars, then print the summary (shared with backfill).
 
     On the postgres target the input files are loaded into the server first, and the
     summary is read from it. On the spark target the tables Spark wrote are then exposed
     in the working folder's DuckDB file (views over their Parquet files), read as usual.
+    A build without the profiles removes the profile marts an earlier build left, so no
+    mart is older than the others.
     """
+    scope = scope or BuildScope()
     if target is Target.spark:
         spark.check_installed()
         spark.check_database(folder)
@@ -112,16 +160,19 @@ def run_build(
             dbt_vars,
             on_node=lambda node: shown.update(f"dbt build {node}"),
             target=target.value,
+            selection=scope.selection(),
         )
     if not run.ok:
         raise SegmentsError(dbt_runner.failure_message(run))
     if target is Target.spark:
         spark.publish(folder)
-    _save_last_build(folder, dbt_vars)
+    if target is Target.duckdb and not scope.profiles:
+        _drop_profile_marts(folder)
+    _save_last_build(folder, dbt_vars, scope)
     if settings is not None:
         result = postgres.read_summary(settings)
     else:
-        result = summary.read_summary(folder.database)
+        result = summary.read_summary(folder.database, scope.profiles)
     summary.show(result)
     if result.rows_rejected:
         rejected = f"{result.rows_rejected:,} row{'s' if result.rows_rejected > 1 else ''}"
@@ -163,9 +214,25 @@ def build_vars(
     return dbt_vars
 
 
-def _save_last_build(folder: Workdir, dbt_vars: dict[str, Any]) -> None:
-    record = {"segments_version": __version__, "vars": dbt_vars}
+def _drop_profile_marts(folder: Workdir) -> None:
+    with connect(folder.database, read_only=False) as con:
+        for mart in PROFILE_MARTS:
+            con.execute(f"drop table if exists main.{mart}")
+
+
+def _save_last_build(folder: Workdir, dbt_vars: dict[str, Any], scope: BuildScope) -> None:
+    record = {"segments_version": __version__, "vars": dbt_vars, "profiles": scope.profiles}
     folder.last_build.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def last_build_had_profiles(folder: Workdir) -> bool:
+    """Whether the last successful build made the profile marts (builds recorded before
+    the choice existed always did)."""
+    try:
+        record = json.loads(folder.last_build.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return not isinstance(record, dict) or record.get("profiles", True) is not False
 
 
 def load_last_build(folder: Workdir) -> dict[str, Any]:

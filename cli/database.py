@@ -1,4 +1,4 @@
-"""Read-only access to a working folder's DuckDB file."""
+"""Access to a working folder's DuckDB file (read-only unless asked)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from cli.errors import SegmentsError
 
 
 @contextmanager
-def connect(database: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection, closed on exit; missing marts become one-line errors."""
+def connect(database: Path, read_only: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection (read-only by default), closed on exit; missing marts become one-line
+    errors."""
     try:
-        con = duckdb.connect(str(database), read_only=True)
+        con = duckdb.connect(str(database), read_only=read_only)
     except duckdb.Error as exc:
         raise SegmentsError(f"cannot open {database}: {_first_line(exc)}") from exc
     try:

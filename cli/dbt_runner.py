@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,17 @@ DBT_TARGET = "duckdb"
 # Unit tests check the models' logic on fixed fixtures; `make test` runs them. A user's
 # build or test run checks the data only.
 DATA_ONLY = ["--exclude-resource-type", "unit_test"]
+# The models and seeds, and of the data tests only those tagged guard (cheap checks that
+# a result is usable: a complete grid, every customer in a segment, every input row
+# accepted or rejected). `segments test`, or `segments build --all-tests`, runs the rest.
+GUARD_TESTS_ONLY = [
+    "--select",
+    "resource_type:model resource_type:seed tag:guard",
+    "--indirect-selection",
+    "empty",
+]
+# Leaves out the models (and tests) tagged profiles.
+WITHOUT_PROFILES = ["--exclude", "tag:profiles"]
 
 # "12:00:01  3 of 27 START sql table model main.customer_segments ....... [RUN]"
 _START_LINE = re.compile(r"\b(\d+) of (\d+) START (.+?)[\s.]*\[RUN\]")
@@ -53,7 +64,11 @@ class DbtRun:
 
 
 def dbt_command(
-    command: str, workdir: Workdir, dbt_vars: Mapping[str, Any], target: str = DBT_TARGET
+    command: str,
+    workdir: Workdir,
+    dbt_vars: Mapping[str, Any],
+    target: str = DBT_TARGET,
+    selection: Sequence[str] = (),
 ) -> list[str]:
     """The argument list running `dbt <command>` on the bundled project (a profiles.yml target)."""
     project = str(project_dir())
@@ -74,6 +89,7 @@ def dbt_command(
         str(workdir.log_path),
         "--no-use-colors",
         *(DATA_ONLY if command in ("build", "test") else []),
+        *selection,
         "--vars",
         json.dumps(dict(dbt_vars)),
     ]
@@ -113,12 +129,13 @@ def run_dbt(
     dbt_vars: Mapping[str, Any],
     on_node: Callable[[str], None] | None = None,
     target: str = DBT_TARGET,
+    selection: Sequence[str] = (),
 ) -> DbtRun:
     """Run `dbt <command>` for a working folder, saving its output to the log folder."""
     workdir.create()
     run_results = workdir.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)
-    args = dbt_command(command, workdir, dbt_vars, target)
+    args = dbt_command(command, workdir, dbt_vars, target, selection)
     lines: list[str] = []
     try:
         with subprocess.Popen(

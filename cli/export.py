@@ -10,7 +10,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from cli import postgres
+from cli import console, postgres
 from cli.database import connect
 from cli.errors import SegmentsError
 from cli.options import Target, TargetOption, WorkdirOption
@@ -24,6 +24,16 @@ MARTS = (
     "segment_history",
     "segment_transitions",
     "segment_migration_latest",
+    "customer_profiles",
+    "customer_recommendations",
+    "dynamic_segments",
+    "dynamic_segment_members",
+    "rejected_customers",
+    "rejected_events",
+)
+# The marts of the models tagged profiles: built only when asked for (segments build
+# --profiles, or a customers, events or segments file), absent otherwise.
+PROFILE_MARTS = (
     "customer_profiles",
     "customer_recommendations",
     "dynamic_segments",
@@ -113,12 +123,20 @@ def export(
         marts = connect(folder.require_database())
     out_dir = _output_folder(out)
     written: list[tuple[Path, int]] = []
+    skipped: list[str] = []
     with marts as con:
         filters = _check_segment(con, segment) if segment is not None else {}
+        present = _present_marts(con)
         for mart in MARTS:
             if segment is not None and filters is DYNAMIC_SEGMENT_FILTERS and mart not in filters:
                 continue
             target = out_dir / f"{mart}.{export_format.value}"
+            if mart in PROFILE_MARTS and mart not in present:
+                # Not built (segments build without --profiles): a file an earlier export
+                # wrote would be older than the others, so it goes too.
+                skipped.append(mart)
+                target.unlink(missing_ok=True)
+                continue
             query = f"select {_columns(con, mart, hash_emails)} from main.{mart}"
             params: list[str] = []
             condition = filters.get(mart)
@@ -132,6 +150,18 @@ def export(
             written.append((target, int(row[0]) if row else 0))
     for target, rows in written:
         typer.echo(f"wrote {target} ({rows:,} {'row' if rows == 1 else 'rows'})")
+    if skipped:
+        console.note(
+            f"not built, so not exported: {', '.join(skipped)}"
+            " (segments build --profiles builds them)"
+        )
+
+
+def _present_marts(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main'"
+    ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def _output_folder(out: Path) -> Path:

@@ -114,3 +114,23 @@ SegmentsFileOption = Annotated[
         "customer_profiles columns); their members go to dynamic_segment_members.",
     ),
 ]
+
+ProfilesOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--profiles/--no-profiles",
+        show_default="on when a customers, events or segments file is given",
+        help="Also build customer_profiles, customer_recommendations and the dynamic "
+        "segments (the models tagged profiles). Without them a build makes the RFM and "
+        "history marts only, and removes profile marts left by an earlier build.",
+    ),
+]
+
+AllTestsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-tests",
+        help="Run every data test during the build (dbt build), not only the checks a "
+        "build always runs; `segments test` runs them on the last build.",
+    ),
+]

@@ -48,17 +48,22 @@ class BuildSummary:
         return marts
 
 
-def read_summary(database: Path) -> BuildSummary:
-    """Read the figures of the last build (read-only connection, closed right after)."""
+def read_summary(database: Path, profiles: bool = True) -> BuildSummary:
+    """Read the figures of the last build (read-only connection, closed right after);
+    `profiles`: whether it made the profile marts."""
     with connect(database) as con:
-        return summarise(lambda sql: con.execute(sql).fetchall(), "main", database)
+        return summarise(lambda sql: con.execute(sql).fetchall(), "main", database, profiles)
 
 
 def summarise(
-    query: Callable[[str], Sequence[Sequence[Any]]], schema: str, database: Path | str
+    query: Callable[[str], Sequence[Sequence[Any]]],
+    schema: str,
+    database: Path | str,
+    profiles: bool = True,
 ) -> BuildSummary:
     """The figures of the last build, read with `query` from the models in `schema`."""
-    rows_read = _scalar(query(f"select count(*) from {schema}.stg_input__raw_transactions"))
+    # Counted during the build: the staging models may be views over the input file.
+    rows_read = _scalar(query(f"select max(input_rows) from {schema}.int_as_of_dates_resolved"))
     customers = _scalar(query(f"select count(*) from {schema}.customer_segments"))
     rejected = [
         (reason, count)
@@ -69,7 +74,7 @@ def summarise(
     ]
     # Rows of the optional customers and events files count as rejected rows too (so
     # --strict fails on them), their reasons named after the file.
-    for what in ("customers", "events"):
+    for what in ("customers", "events") if profiles else ():
         rejected += [
             (f"{what} file: {reason}", count)
             for reason, count in query(
@@ -77,9 +82,13 @@ def summarise(
                 " group by rejection_reason order by count(*) desc, rejection_reason"
             )
         ]
-    profiles = query(
-        "select count(*), coalesce(sum(case when lifecycle_stage = 'prospect' then 1 else 0"
-        f" end), 0) from {schema}.customer_profiles"
+    known = (
+        query(
+            "select count(*), coalesce(sum(case when lifecycle_stage = 'prospect' then 1 else 0"
+            f" end), 0) from {schema}.customer_profiles"
+        )
+        if profiles
+        else []
     )
     segment_rows = query(
         "select segment, customers, share_of_customers, share_of_revenue, as_of_date"
@@ -96,8 +105,8 @@ def summarise(
             SegmentSize(str(name), int(count or 0), _float(share), _float(revenue_share))
             for name, count, share, revenue_share, _ in segment_rows
         ],
-        profiles=int(profiles[0][0]) if profiles else None,
-        prospects=int(profiles[0][1]) if profiles else None,
+        profiles=int(known[0][0]) if known else None,
+        prospects=int(known[0][1]) if known else None,
     )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import typer
 
 from cli import console, dbt_runner, spark
-from cli.build import load_last_build
+from cli.build import last_build_had_profiles, load_last_build
 from cli.errors import SegmentsError
 from cli.options import Target, TargetOption, WorkdirOption
 from cli.project import workdir
 
 
 def test(target: TargetOption = Target.duckdb, workdir_option: WorkdirOption = None) -> None:
-    """Run the data and unit tests (dbt test) with the inputs of the last build.
+    """Run every data test (dbt test) on the last build, with its inputs; the profile
+    models' tests only when that build made them.
 
     Example:
 
@@ -31,6 +32,7 @@ def test(target: TargetOption = Target.duckdb, workdir_option: WorkdirOption = N
             dbt_vars,
             on_node=lambda node: shown.update(f"dbt test {node}"),
             target=target.value,
+            selection=[] if last_build_had_profiles(folder) else dbt_runner.WITHOUT_PROFILES,
         )
     if run.results:
         typer.echo(_counts_line(run))

@@ -71,7 +71,8 @@ def make_database(path: Path, rejected: int = 0) -> None:
             f" from range({rejected}) as r(i)"
         )
         con.execute(
-            f"create table stg_input__raw_transactions as select * from range({6 + rejected})"
+            "create table int_as_of_dates_resolved as select"
+            f" {6 + rejected} as input_rows, 6 as accepted_rows"
         )
         con.execute(
             "create table segment_history as select * from (values"
@@ -388,7 +389,7 @@ def test_build_omits_unset_vars(segments, transactions: Path, fake_dbt) -> None:
 
 
 def test_build_summary_and_rejection_warning(segments, tmp_path, transactions, fake_dbt):
-    result = segments("build", "--transactions", str(transactions))
+    result = segments("build", "--transactions", str(transactions), "--profiles")
     assert result.code == 0
     assert one_line(result.stderr) == "warning: 2 rows rejected (see rejected_transactions)"
     assert "as-of date:        1998-07-01" in result.stdout
@@ -697,3 +698,28 @@ def test_failure_message_falls_back_to_dbt_output(tmp_path: Path) -> None:
     assert dbt_runner.failure_message(run) == (
         f"Encountered an Error: (details: {workdir.dbt_output_log})"
     )
+
+
+def test_build_scope_runs_guard_tests_and_leaves_out_profiles_unless_asked() -> None:
+    from cli.build import BuildScope
+    from cli.options import Target
+
+    plain = BuildScope.choose(None, {"transactions_path": "t.csv"}, Target.duckdb)
+    assert plain == BuildScope(profiles=False, all_tests=False)
+    assert plain.selection() == [
+        "--select",
+        "resource_type:model resource_type:seed tag:guard",
+        "--indirect-selection",
+        "empty",
+        "--exclude",
+        "tag:profiles",
+    ]
+    for given in ("customers_path", "events_path", "dynamic_segments"):
+        scope = BuildScope.choose(None, {given: "x"}, Target.duckdb)
+        assert scope.profiles, given
+    assert not BuildScope.choose(False, {"customers_path": "c.csv"}, Target.duckdb).profiles
+    assert BuildScope.choose(True, {}, Target.duckdb).profiles
+    # Every data test with --all-tests; PostgreSQL and Spark always build the profiles.
+    assert BuildScope.choose(True, {}, Target.duckdb, all_tests=True).selection() == []
+    assert BuildScope.choose(None, {}, Target.postgres).profiles
+    assert BuildScope.choose(False, {}, Target.spark).profiles

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 import cli
+from cli.export import MARTS
 
 HEADER = "transaction_id,customer_id,transaction_at,amount,status,currency\n"
 # Eight customers with distinct histories; C8 only has a refund, so it is not scored.
@@ -36,20 +37,6 @@ T14,C8,1998-02-01,-10.00,refunded,USD
 """
 SCORED_CUSTOMERS = 7
 AS_OF = "1998-07-01"
-MARTS = (
-    "customer_segments",
-    "segment_summary",
-    "rejected_transactions",
-    "segment_history",
-    "segment_transitions",
-    "segment_migration_latest",
-    "customer_profiles",
-    "customer_recommendations",
-    "dynamic_segments",
-    "dynamic_segment_members",
-    "rejected_customers",
-    "rejected_events",
-)
 
 
 def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -82,6 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.Co
     (folder / "transactions.csv").write_text(HEADER + CLEAN_ROWS, encoding="utf-8")
     result = segments(
         "build", "--transactions", "transactions.csv", "--as-of", AS_OF, "--workdir", "work",
+        "--profiles",
         cwd=folder,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli.export import PROFILE_MARTS
+
 AS_OF = date(1998, 7, 1)
 
 TRANSACTIONS = [
@@ -534,6 +536,7 @@ def test_without_customers_and_events_everything_else_builds(tmp_path: Path) -> 
         "t.csv",
         "--as-of",
         AS_OF.isoformat(),
+        "--profiles",
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr + result.stdout[-3000:]
@@ -547,6 +550,36 @@ def test_without_customers_and_events_everything_else_builds(tmp_path: Path) -> 
             assert got[customer_id][column] is None, (customer_id, column)
     for table in ("rejected_customers", "rejected_events", "dynamic_segment_members"):
         assert query(tmp_path, f"select count(*) from {table}") == [(0,)]
+    tested = segments("test", "--workdir", str(tmp_path), cwd=tmp_path)
+    assert tested.returncode == 0, tested.stderr + tested.stdout[-3000:]
+
+
+def test_a_build_without_profiles_leaves_no_profile_mart_behind(tmp_path: Path) -> None:
+    """Profiles are built on request (or with a customers, events or segments file); a
+    later build without them removes the profile marts rather than leave them older than
+    the rest, and export, test and the summary work without them."""
+    write_csv(tmp_path / "t.csv", TRANSACTIONS)
+    write_csv(tmp_path / "c.csv", CUSTOMERS)
+    common = ["--workdir", str(tmp_path), "--transactions", "t.csv", "--as-of", AS_OF.isoformat()]
+    with_profiles = segments("build", *common, "--customers", "c.csv", cwd=tmp_path)
+    assert with_profiles.returncode == 0, with_profiles.stderr + with_profiles.stdout[-3000:]
+    assert "profiles:" in with_profiles.stdout
+    exported = segments("export", "--workdir", str(tmp_path), "--out", "out", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "out" / "customer_profiles.csv").is_file()
+
+    rfm_only = segments("build", *common, cwd=tmp_path)
+    assert rfm_only.returncode == 0, rfm_only.stderr + rfm_only.stdout[-3000:]
+    assert "profiles:" not in rfm_only.stdout
+    tables = {row[0] for row in query(tmp_path, "select table_name from information_schema.tables")}
+    assert "customer_segments" in tables
+    for mart in PROFILE_MARTS:
+        assert mart not in tables, mart
+    exported = segments("export", "--workdir", str(tmp_path), "--out", "out", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert "not built, so not exported: customer_profiles" in exported.stderr
+    assert (tmp_path / "out" / "customer_segments.csv").is_file()
+    assert not (tmp_path / "out" / "customer_profiles.csv").exists()
     tested = segments("test", "--workdir", str(tmp_path), cwd=tmp_path)
     assert tested.returncode == 0, tested.stderr + tested.stdout[-3000:]
 

@@ -1,6 +1,6 @@
 {#-
     The column names of an input file (or glob) as its reader sees them, in file order,
-    including the reader's `source_file`.
+    including the reader's `source_file` (not its `source_row_position`).
 -#}
 {% macro input_file_column_names(path, file_format) %}
     {{ return(adapter.dispatch('input_file_column_names', 'segments')(path, file_format)) }}
@@ -16,5 +16,9 @@
     {%- set described = run_query(
         "describe select * from " ~ segments.input_file_reader(path, file_format)
     ) -%}
-    {{ return(described.columns[0].values() | list) }}
+    {%- set names = [] -%}
+    {%- for name in described.columns[0].values() -%}
+        {%- if name != 'source_row_position' -%}{%- do names.append(name) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {% endmacro %}

@@ -1,7 +1,8 @@
 {#-
-    The columns an input file reader adds to the file's own, which the base_input__* tables
-    keep: `source_file`, plus `source_row_position` on engines whose tables do not keep a
-    file's row order (Spark), where the row's position must be taken while the file is read.
+    The columns an input file reader adds to the file's own, which the base_input__* models
+    keep: `source_file`, plus `source_row_position`, the row's 1-based position in its file,
+    taken while the file is read (Spark and PostgreSQL tables do not keep a file's row
+    order, and DuckDB reads the file through a view, never copying it to a table).
 -#}
 {% macro input_file_metadata_columns() %}
     {{ return(adapter.dispatch('input_file_metadata_columns', 'segments')()) }}
@@ -9,4 +10,8 @@
 
 {% macro default__input_file_metadata_columns() %}
     {{ return(['source_file']) }}
+{% endmacro %}
+
+{% macro duckdb__input_file_metadata_columns() %}
+    {{ return(['source_file', 'source_row_position']) }}
 {% endmacro %}

@@ -14,8 +14,15 @@
     ) }}
 {% endmacro %}
 
+{#-
+    DuckDB: the file read in place, with `source_row_position`, the row's 1-based position
+    in its file. Parquet gives it directly (file_row_number). A CSV file is numbered by
+    row_number() over the scan, which follows the file's order (preserve_insertion_order,
+    set in profiles.yml); for a glob of CSV files each file's first number is subtracted.
+-#}
 {% macro duckdb__input_file_reader(path, file_format) -%}
     {%- if file_format == 'csv' -%}
+        {%- set scan -%}
         read_csv(
             {{ segments.sql_string_literal(path) }},
             header = true,
@@ -27,11 +34,35 @@
             union_by_name = true,
             filename = 'source_file'
         )
+        {%- endset -%}
+        {%- if segments.is_glob(path) -%}
+        (
+            select
+                * exclude (source_scan_order),
+                source_scan_order
+                - min(source_scan_order) over (partition by source_file)
+                + 1 as source_row_position
+            from (select *, row_number() over () as source_scan_order from {{ scan }})
+        ) as input_file
+        {%- else -%}
+        (select *, row_number() over () as source_row_position from {{ scan }}) as input_file
+        {%- endif -%}
     {%- else -%}
-        read_parquet(
-            {{ segments.sql_string_literal(path) }},
-            union_by_name = true,
-            filename = 'source_file'
-        )
+        (
+            select
+                * exclude (file_row_number),
+                file_row_number + 1 as source_row_position
+            from read_parquet(
+                {{ segments.sql_string_literal(path) }},
+                union_by_name = true,
+                filename = 'source_file',
+                file_row_number = true
+            )
+        ) as input_file
     {%- endif -%}
 {%- endmacro %}
+
+{#- True when a path names several files through glob characters (*, ?, [). -#}
+{% macro is_glob(path) %}
+    {{ return('*' in path or '?' in path or '[' in path) }}
+{% endmacro %}

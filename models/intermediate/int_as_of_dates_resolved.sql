@@ -1,23 +1,14 @@
 -- The as-of dates of this build, one row each: the `as_of_dates` var (a backfill), the
 -- `as_of_date` var, or by default the day after the latest accepted transaction (never
--- current_date, so any build can be reproduced). Only transactions strictly before an
--- as-of date count for it. The latest date of the build is its current date.
+-- current_date, so any build can be reproduced), which int_customers_aggregated finds
+-- while it reads the transactions. Only transactions strictly before an as-of date count
+-- for it. The latest date of the build is its current date. Also counts the input's rows,
+-- so the build summary and report never read the input file again.
+-- depends_on: {{ ref('int_customers_segmented') }}
+{{ config(materialized='table') }}
 {%- set literals = segments.as_of_date_literals() %}
 
 with
-
-transactions as (
-
-    select * from {{ ref('stg_input__transactions') }}
-
-),
-
-latest as (
-
-    select max(cast(transaction_at as date)) as latest_transaction_date
-    from transactions
-
-),
 
 requested as (
 
@@ -30,9 +21,16 @@ requested as (
             {%- endfor %}
         ) as listed
     {%- else -%}
-        select cast({{ dbt.dateadd('day', 1, 'latest_transaction_date') }} as date) as as_of_date
-        from latest
+        select distinct as_of_date
+        from {{ ref('int_customers_segmented') }}
     {%- endif %}
+
+),
+
+input_rows as (
+
+    select count(*) as input_rows
+    from {{ ref('stg_input__raw_transactions') }}
 
 ),
 
@@ -40,10 +38,10 @@ final as (
 
     select
         requested.as_of_date,
-        latest.latest_transaction_date,
+        input_rows.input_rows,
         requested.as_of_date = max(requested.as_of_date) over () as is_current
     from requested
-    cross join latest
+    cross join input_rows
 
 )
 

@@ -13,15 +13,60 @@ customers as (
 
 ),
 
-ranked as (
+recency_ranks as (
+
+    {{ segments.value_ranks('customers', 'recency_days', 'desc', 'recency_rank') }}
+
+),
+
+frequency_ranks as (
+
+    {{ segments.value_ranks('customers', 'frequency', 'asc', 'frequency_rank') }}
+
+),
+
+monetary_ranks as (
+
+    {{ segments.value_ranks('customers', 'monetary', 'asc', 'monetary_rank') }}
+
+),
+
+date_counts as (
 
     select
-        *,
-        rank() over (partition by as_of_date order by recency_days desc) as recency_rank,
-        rank() over (partition by as_of_date order by frequency asc) as frequency_rank,
-        rank() over (partition by as_of_date order by monetary asc) as monetary_rank,
-        count(*) over (partition by as_of_date) as scored_customers
+        as_of_date,
+        count(*) as scored_customers
     from customers
+    group by as_of_date
+
+),
+
+ranked as (
+
+    -- rank() over each as-of date's customers, taken from value_ranks (see the macro).
+    -- Every customer has a row in each: left joins, which also keep the optimizer from
+    -- joining the rank relations to one another first on as_of_date alone.
+    select
+        customers.*,
+        recency_ranks.recency_rank,
+        frequency_ranks.frequency_rank,
+        monetary_ranks.monetary_rank,
+        date_counts.scored_customers
+    from customers
+    left join recency_ranks
+        on
+            customers.as_of_date = recency_ranks.as_of_date
+            and customers.recency_days = recency_ranks.recency_days
+    left join frequency_ranks
+        on
+            customers.as_of_date = frequency_ranks.as_of_date
+            and customers.frequency = frequency_ranks.frequency
+    left join monetary_ranks
+        on
+            customers.as_of_date = monetary_ranks.as_of_date
+            and customers.monetary = monetary_ranks.monetary
+    left join date_counts
+        on customers.as_of_date = date_counts.as_of_date
 
 ),
 

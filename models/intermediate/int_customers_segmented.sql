@@ -1,4 +1,8 @@
--- Each scored customer and as-of date with the named segment of its (R, FM) cell.
+-- Each scored customer and as-of date with the named segment of its (R, FM) cell. A table:
+-- segment_history and customer_segments both read it, and as a view the aggregation over
+-- every transaction and the ranking would run once for each.
+{{ config(materialized='table') }}
+
 with
 
 customers as (

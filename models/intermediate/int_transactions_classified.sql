@@ -31,11 +31,7 @@ final as (
 
     select
         *,
-        case
-            when status = 'failed' then 'failed'
-            when status = 'refunded' or amount < 0 then 'refund'
-            else 'paid'
-        end as transaction_kind
+        {{ segments.transaction_kind('status', 'amount') }} as transaction_kind
     from before_as_of
 
 )

@@ -24,7 +24,7 @@ final as (
         raw_category as category,
         raw_channel as channel
     from checked
-    where rejection_reason is not null
+    where not is_accepted
 
 )
 

@@ -1,3 +1,4 @@
+{{ config(tags=['profiles']) }}
 -- The columns dynamic segments may use (the dynamic_segment_columns macro) are exactly the
 -- columns of customer_profiles: returns each column found on one side only.
 -- depends_on: {{ ref('customer_profiles') }}

@@ -1,3 +1,4 @@
+{{ config(tags=['profiles']) }}
 -- customer_profiles holds every scored customer of customer_segments with the same segment,
 -- and a customer is a prospect exactly when it is not scored.
 with

@@ -1,3 +1,4 @@
+{{ config(tags=['profiles']) }}
 -- Nothing is silently lost: every events-file row read is accepted or rejected, exactly once.
 with
 

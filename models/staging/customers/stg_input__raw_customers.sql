@@ -24,8 +24,7 @@ final as (
         acquisition_source,
         signed_up_at,
         preferred_channel,
-        source_row_id - min(source_row_id) over (partition by source_file)
-        + 1 as source_row_number
+        {{ segments.source_row_number() }} as source_row_number
     from base
 
 )

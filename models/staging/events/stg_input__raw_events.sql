@@ -16,8 +16,7 @@ final as (
         customer_id,
         event_at,
         event_type,
-        source_row_id - min(source_row_id) over (partition by source_file)
-        + 1 as source_row_number
+        {{ segments.source_row_number() }} as source_row_number
     from base
 
 )

@@ -1,6 +1,7 @@
--- Materialized as a table (an exception to the staging default): validation runs once,
--- and both stg_input__transactions and rejected_transactions read its result.
-{{ config(materialized='table') }}
+-- Every raw row, typed, with the reason it breaks the input contract (null when it does
+-- not). A view on DuckDB: each model reading it scans the file again, which costs less
+-- than writing every row to a table; repeated transaction ids are looked up in the small
+-- stg_input__repeated_transaction_ids table rather than grouped again.
 
 with
 
@@ -24,7 +25,10 @@ fields as (
         cast(quantity as {{ dbt.type_string() }}) as raw_quantity,
         cast(product_id as {{ dbt.type_string() }}) as raw_product_id,
         cast(category as {{ dbt.type_string() }}) as raw_category,
-        cast(channel as {{ dbt.type_string() }}) as raw_channel
+        cast(channel as {{ dbt.type_string() }}) as raw_channel,
+        transaction_at as transaction_at_value,
+        amount as amount_value,
+        quantity as quantity_value
     from raw_transactions
 
 ),
@@ -32,50 +36,43 @@ fields as (
 typed as (
 
     select
-        *,
-        nullif(trim(raw_transaction_id), '') as transaction_id,
-        nullif(trim(raw_customer_id), '') as customer_id,
-        {{ segments.try_cast_timestamp_utc('trim(raw_transaction_at)') }} as transaction_at,
-        {{ segments.try_cast('trim(raw_amount)', 'decimal(18, 4)') }} as amount,
-        coalesce(nullif(lower(trim(raw_status)), ''), 'paid') as status,
-        nullif(upper(trim(raw_currency)), '') as currency,
-        {{ segments.try_cast('trim(raw_quantity)', dbt.type_int()) }} as quantity,
-        nullif(trim(raw_product_id), '') as product_id,
-        nullif(trim(raw_category), '') as category,
-        nullif(lower(trim(raw_channel)), '') as channel
+        source_file,
+        source_row_number,
+        raw_transaction_id,
+        raw_customer_id,
+        raw_transaction_at,
+        raw_amount,
+        raw_status,
+        raw_currency,
+        raw_quantity,
+        raw_product_id,
+        raw_category,
+        raw_channel,
+        nullif({{ segments.trim_text('raw_transaction_id') }}, '') as transaction_id,
+        nullif({{ segments.trim_text('raw_customer_id') }}, '') as customer_id,
+        {{ segments.input_timestamp_utc('transaction_at_value', 'raw_transaction_at') }}
+            as transaction_at,
+        {{ segments.input_number('amount_value', 'raw_amount', 'decimal(18, 4)') }} as amount,
+        coalesce(nullif(lower({{ segments.trim_text('raw_status') }}), ''), 'paid') as status,
+        nullif(upper({{ segments.trim_text('raw_currency') }}), '') as currency,
+        {{ segments.input_number('quantity_value', 'raw_quantity', dbt.type_int()) }}
+            as quantity,
+        nullif({{ segments.trim_text('raw_product_id') }}, '') as product_id,
+        nullif({{ segments.trim_text('raw_category') }}, '') as category,
+        nullif(lower({{ segments.trim_text('raw_channel') }}), '') as channel
     from fields
-
-),
-
-repeated_ids as (
-
-    select transaction_id
-    from typed
-    where transaction_id is not null
-    group by transaction_id
-    having count(*) > 1
 
 ),
 
 repeated_rows as (
 
-    -- Only rows of repeated ids are ranked: a window over every (wide) row is slow.
-    select
-        typed.source_file,
-        typed.source_row_number,
-        row_number() over (
-            partition by typed.transaction_id
-            order by typed.source_file, typed.source_row_number
-        ) as transaction_id_occurrence
-    from typed
-    inner join repeated_ids
-        on typed.transaction_id = repeated_ids.transaction_id
+    select * from {{ ref('stg_input__repeated_transaction_ids') }}
 
 ),
 
 occurrences as (
 
-    -- The first row of a repeated transaction_id (in file order) is kept.
+    -- A row whose transaction_id appears once is not in repeated_rows: occurrence 1.
     select
         typed.*,
         coalesce(repeated_rows.transaction_id_occurrence, 1) as transaction_id_occurrence
@@ -91,14 +88,36 @@ final as (
 
     select
         *,
+        -- True when rejection_reason is null, written out as the conditions the reason
+        -- checks: DuckDB evaluates this conjunction several times faster than the CASE,
+        -- so stg_input__transactions and rejected_transactions filter on it and the
+        -- reason is worked out for rejected rows only. assert_raw_rows_are_staged_or_rejected
+        -- proves the two agree (every row accepted or rejected, exactly once).
+        (
+            transaction_id is not null
+            and transaction_id_occurrence = 1
+            and customer_id is not null
+            and transaction_at is not null
+            and amount is not null
+            and status in ('paid', 'refunded', 'failed')
+        ) as is_accepted,
         case
             when transaction_id is null then 'missing transaction_id'
             when transaction_id_occurrence > 1 then 'duplicate transaction_id'
             when customer_id is null then 'missing customer_id'
-            when {{ segments.is_blank('raw_transaction_at') }} then 'missing transaction_at'
-            when transaction_at is null then 'invalid transaction_at'
-            when {{ segments.is_blank('raw_amount') }} then 'missing amount'
-            when amount is null then 'invalid amount'
+            -- A blank value never parses: it is told apart from an invalid one only
+            -- among the rows that did not parse.
+            when transaction_at is null then
+                case
+                    when {{ segments.is_blank('raw_transaction_at') }}
+                        then 'missing transaction_at'
+                    else 'invalid transaction_at'
+                end
+            when amount is null then
+                case
+                    when {{ segments.is_blank('raw_amount') }} then 'missing amount'
+                    else 'invalid amount'
+                end
             when status not in ('paid', 'refunded', 'failed') then 'unknown status'
         end as rejection_reason
     from occurrences

@@ -23,8 +23,7 @@ final as (
         product_id,
         category,
         channel,
-        source_row_id - min(source_row_id) over (partition by source_file)
-        + 1 as source_row_number
+        {{ segments.source_row_number() }} as source_row_number
     from base
 
 )

@@ -22,7 +22,7 @@ final as (
         source_file,
         source_row_number
     from checked
-    where rejection_reason is null
+    where is_accepted
 
 )
 

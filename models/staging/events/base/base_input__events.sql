@@ -1,6 +1,6 @@
--- The events file exactly as read (contract columns, extra columns dropped), or zero rows
--- when no events file is given. A table, like base_input__transactions: the file is
--- scanned once and its row order gives source_row_number.
-{{ config(materialized='table') }}
+-- The events file exactly as read (contract columns, extra columns dropped), with each
+-- row's position in its file, or zero rows when no events file is given.
+-- Materialized like base_input__transactions (input_materialization).
+{{ config(materialized=segments.input_materialization()) }}
 
 {{ segments.read_events() }}

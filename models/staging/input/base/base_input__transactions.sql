@@ -1,6 +1,7 @@
 -- The transactions file exactly as read: contract columns as text (CSV) or as stored
--- (Parquet), extra columns dropped. Materialized as a table (an exception to the staging
--- default) so the file is scanned once and its row order is kept for source_row_number.
-{{ config(materialized='table') }}
+-- (Parquet), extra columns dropped, with each row's position in its file. On DuckDB a view:
+-- the file is read in place by each model that needs it, never copied (see
+-- input_materialization); elsewhere a table.
+{{ config(materialized=segments.input_materialization()) }}
 
 {{ segments.read_transactions() }}
