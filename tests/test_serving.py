@@ -63,10 +63,10 @@ with open(out, "w") as handle:
 
 
 def serving_files(workdir: Path) -> dict[str, bytes]:
-    serving = workdir / "serving"
+    folder = workdir / "serving"
     return {
-        str(path.relative_to(serving)): path.read_bytes()
-        for path in sorted(serving.rglob("*"))
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
 
