@@ -2,12 +2,13 @@
 
 DuckDB lets one process write a database file or many processes read it, and never waits
 for a lock. A BI tool holding the build database would make the next `dbt build` fail, and
-a reader opening it during a build would fail. So after each successful build the marts are
-published to `<workdir>/serving/`: a DuckDB file, `segments.duckdb`, and one Parquet file
-per mart, `parquet/<mart>.parquet`. Each file is written aside under a hidden temporary
-name in the same folder and swapped in with an atomic `os.replace`: a reader opens either
-the previous complete file or the new one, never a half-written one, and a reader holding
-the previous file (even open) never blocks the next publication.
+a reader opening it during a build would fail. So after each successful build the marts in
+the build database are published to `<workdir>/serving/`: a DuckDB file, `segments.duckdb`,
+and one Parquet file per mart, `parquet/<mart>.parquet` (a mart the build did not make is
+in neither). Each file is written aside under a hidden temporary name in the same folder
+and swapped in with an atomic `os.replace`: a reader opens either the previous complete
+file or the new one, never a half-written one, and a reader holding the previous file
+(even open) never blocks the next publication.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +79,10 @@ def serving_paths(folder: Workdir) -> ServingPaths:
 def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
     """Copy the marts of the build database to the serving copy, one atomic swap per file.
 
-    On any failure the temporary files are removed and the previous serving copy is left
-    as it was.
+    Only the marts the build database holds are published; a mart it does not hold (a
+    build that skipped it) is left out of the new DuckDB file and its Parquet file is
+    removed once the new files are in place. On any failure the temporary files are
+    removed and the previous serving copy is left as it was.
     """
     started = time.monotonic()
     paths = serving_paths(folder)
@@ -96,11 +100,9 @@ def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
     temporary = [temp_database, Path(f"{temp_database}.wal"), *temp_parquet.values()]
     try:
         rows = _write_copies(folder.database, temp_database, temp_parquet)
-        for path in temp_parquet.values():
-            _fsync(path)
         _fsync(temp_database)
-        for mart, path in temp_parquet.items():
-            os.replace(path, paths.parquet(mart))
+        for mart in rows:
+            os.replace(temp_parquet[mart], paths.parquet(mart))
         os.replace(temp_database, paths.database)
         _fsync_folder(paths.parquet_folder)
         _fsync_folder(paths.folder)
@@ -119,31 +121,96 @@ def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
     except BaseException:
         _remove(temporary)
         raise
+    _remove_unpublished(paths, [mart for mart in marts if mart not in rows])
     return Publication(paths, rows, time.monotonic() - started)
 
 
 def _write_copies(
     build_database: Path, temp_database: Path, temp_parquet: dict[str, Path]
 ) -> dict[str, int]:
-    """Write every mart to the temporary DuckDB file and its temporary Parquet file.
+    """Write the marts the build database holds to the temporary DuckDB file and to their
+    temporary Parquet files (flushed to disk); return the rows of each mart written.
 
     The build database is attached read-only to an in-memory DuckDB, so publishing never
     takes the build's write lock; the connection is closed before anything is swapped in.
+    The Parquet files are written from the build database on a second cursor, in a second
+    thread, while the first writes the DuckDB file: the two copies share the cores instead
+    of following each other.
     """
-    rows: dict[str, int] = {}
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_sql_string(build_database)} as build (read_only)")
-        con.execute(f"attach {_sql_string(temp_database)} as serving")
-        for mart, parquet in temp_parquet.items():
-            con.execute(f"create table serving.main.{mart} as select * from build.main.{mart}")
-            copied = con.execute(
-                f"copy serving.main.{mart} to {_sql_string(parquet)} (format parquet)"
-            ).fetchone()
-            rows[mart] = int(copied[0]) if copied else 0
-        # Detaching checkpoints the new file: no WAL is left beside it.
-        con.execute("detach serving")
+        present = _marts_in_build(con, tuple(temp_parquet))
+        parquet = {mart: temp_parquet[mart] for mart in present}
+        cursor = con.cursor()
+        try:
+            # Row order is not part of any mart (no mart is sorted), and a Parquet writer
+            # that need not keep it does less work.
+            cursor.execute("set session preserve_insertion_order = false")
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                written = pool.submit(_write_parquet, cursor, parquet)
+                try:
+                    _write_database(con, temp_database, present)
+                    rows = written.result()
+                except BaseException:
+                    cursor.interrupt()  # do not wait for Parquet files about to be removed
+                    raise
+        finally:
+            cursor.close()
         con.execute("detach build")
     return rows
+
+
+def _marts_in_build(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]) -> list[str]:
+    """The marts the attached build database holds (tables, or views for a Spark build), in
+    the order given."""
+    found = {
+        str(name).lower()
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables"
+            " where table_catalog = 'build' and table_schema = 'main'"
+        ).fetchall()
+    }
+    return [mart for mart in marts if mart.lower() in found]
+
+
+def _write_database(con: duckdb.DuckDBPyConnection, path: Path, marts: list[str]) -> None:
+    con.execute(f"attach {_sql_string(path)} as serving")
+    for mart in marts:
+        name = _identifier(mart)
+        con.execute(f"create table serving.main.{name} as select * from build.main.{name}")
+    # Detaching checkpoints the new file: no WAL is left beside it.
+    con.execute("detach serving")
+
+
+def _write_parquet(cursor: duckdb.DuckDBPyConnection, parquet: dict[str, Path]) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    for mart, path in parquet.items():
+        copied = cursor.execute(
+            f"copy build.main.{_identifier(mart)} to {_sql_string(path)} (format parquet)"
+        ).fetchone()
+        rows[mart] = int(copied[0]) if copied else 0
+        _fsync(path)
+    return rows
+
+
+def _remove_unpublished(paths: ServingPaths, marts: list[str]) -> None:
+    """Remove the Parquet files of marts the build did not make: the previous build's files
+    must not pass for this build's."""
+    removed = False
+    for mart in marts:
+        path = paths.parquet(mart)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise SegmentsError(
+                f"the serving copy was published, but {path} (from an earlier build; this "
+                f"build did not make {mart}) could not be removed: {exc.strerror or exc}"
+            ) from exc
+        removed = True
+    if removed:
+        _fsync_folder(paths.parquet_folder)
 
 
 def _remove_stale_temp_files(paths: ServingPaths) -> None:
@@ -188,6 +255,11 @@ def _fsync_folder(folder: Path) -> None:
 def _sql_string(path: Path) -> str:
     """A SQL string literal for a path (single quotes doubled)."""
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _first_line(exc: BaseException) -> str:

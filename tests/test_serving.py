@@ -7,6 +7,7 @@ short-lived read-only DuckDB connections, as a BI tool or a notebook would.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cli import serving
+from cli.errors import SegmentsError
 from cli.export import MARTS
+from cli.project import Workdir
 from tests.test_end_to_end import build, clean_rows, segments, write_csv
 
 AS_OF = "1998-07-01"
@@ -59,10 +63,10 @@ with open(out, "w") as handle:
 
 
 def serving_files(workdir: Path) -> dict[str, bytes]:
-    serving = workdir / "serving"
+    folder = workdir / "serving"
     return {
-        str(path.relative_to(serving)): path.read_bytes()
-        for path in sorted(serving.rglob("*"))
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
 
@@ -149,7 +153,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_failed_builds_leave_the_serving_copy_untouched(built: Path) -> None:
     before = serving_files(built)
     customers_before = scored(built)
-    assert set(before) == {"segments.duckdb"} | {f"parquet/{mart}.parquet" for mart in MARTS}
+    published = set(serving_tables(built))
+    assert "customer_segments" in published and published <= set(MARTS)
+    assert set(before) == {"segments.duckdb"} | {f"parquet/{mart}.parquet" for mart in published}
 
     rows = clean_rows(customers=25, seed=3)
     missing_column = write_csv(
@@ -169,6 +175,90 @@ def test_failed_builds_leave_the_serving_copy_untouched(built: Path) -> None:
     assert "--strict" in strict.stderr
     assert scored(built) != customers_before  # the build database did change
     assert serving_files(built) == before
+
+
+PROFILE_MARTS = (
+    "customer_profiles",
+    "customer_recommendations",
+    "dynamic_segments",
+    "dynamic_segment_members",
+    "rejected_customers",
+    "rejected_events",
+)
+
+
+def serving_tables(workdir: Path) -> dict[str, int]:
+    """The tables of the serving DuckDB file and their rows."""
+    with duckdb.connect(str(workdir / "serving" / "segments.duckdb"), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
+        ).fetchall()
+        return {
+            name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in tables
+        }
+
+
+def parquet_rows(workdir: Path, mart: str) -> int:
+    path = workdir / "serving" / "parquet" / f"{mart}.parquet"
+    with duckdb.connect(":memory:") as con:
+        row = con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def copy_of_build(built: Path, workdir: Path) -> Workdir:
+    """A working folder holding a copy of the built database, published once."""
+    workdir.mkdir()
+    shutil.copyfile(built / "segments.duckdb", workdir / "segments.duckdb")
+    folder = Workdir(workdir)
+    serving.publish(folder)
+    return folder
+
+
+def test_marts_missing_from_the_build_are_left_out_of_the_serving_copy(
+    built: Path, tmp_path: Path
+) -> None:
+    folder = copy_of_build(built, tmp_path / "work")
+    assert set(serving_tables(folder.root)) == set(MARTS)
+    with duckdb.connect(str(folder.database)) as con:
+        for mart in PROFILE_MARTS:
+            con.execute(f"drop table {mart}")
+        # A Spark build exposes its marts as views: they are published as tables.
+        con.execute("alter table segment_summary rename to summary_table")
+        con.execute("create view segment_summary as select * from summary_table")
+        customers = con.execute("select count(*) from customer_segments").fetchone()
+
+    publication = serving.publish(folder)
+
+    kept = [mart for mart in MARTS if mart not in PROFILE_MARTS]
+    assert list(publication.rows) == kept
+    assert f"({len(kept)} marts," in publication.summary_line()
+    tables = serving_tables(folder.root)
+    assert set(tables) == set(kept)
+    assert tables["customer_segments"] == publication.rows["customer_segments"] == customers[0]
+    files = {path.name for path in (folder.root / "serving" / "parquet").iterdir()}
+    assert files == {f"{mart}.parquet" for mart in kept}
+    for mart in kept:
+        assert parquet_rows(folder.root, mart) == tables[mart]
+    leftovers = [p.name for p in (folder.root / "serving").rglob(".*")]
+    assert leftovers == []
+
+
+def test_a_failed_publication_leaves_the_previous_copy_untouched(
+    built: Path, tmp_path: Path
+) -> None:
+    folder = copy_of_build(built, tmp_path / "work")
+    before = serving_files(folder.root)
+    with duckdb.connect(str(folder.database)) as con:
+        con.execute("drop table segment_history")
+        # Fails while it is read, after the first marts are written.
+        con.execute(
+            "create view segment_history as select cast(customer_id as integer) as customer_id"
+            " from customer_segments"
+        )
+    with pytest.raises(SegmentsError, match=r"previous copy in .* is unchanged"):
+        serving.publish(folder)
+    assert serving_files(folder.root) == before
 
 
 def test_a_brief_reader_of_the_build_database_does_not_fail_the_build(built: Path) -> None:
