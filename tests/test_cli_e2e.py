@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 import cli
+from cli import dbt_runner
 from cli.export import MARTS
 
 HEADER = "transaction_id,customer_id,transaction_at,amount,status,currency\n"
@@ -39,9 +40,14 @@ SCORED_CUSTOMERS = 7
 AS_OF = "1998-07-01"
 
 
-def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def segments(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `segments ARGS...` with the same `cli` package these tests import."""
-    env = {key: value for key, value in os.environ.items() if key != "SEGMENTS_WORKDIR"}
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "SEGMENTS_WORKDIR"},
+        **(env or {}),
+    }
     package_root = str(Path(cli.__file__).absolute().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     return subprocess.run(
@@ -201,3 +207,36 @@ def count_rows(path: Path, export_format: str) -> int:
     reader = "read_csv" if export_format == "csv" else "read_parquet"
     quoted = str(path).replace("'", "''")
     return int(duckdb.sql(f"select count(*) from {reader}('{quoted}')").fetchall()[0][0])
+
+
+def test_memory_limit_and_spill_folder_come_from_the_environment(tmp_path: Path) -> None:
+    """SEGMENTS_MEMORY_LIMIT and SEGMENTS_TEMP_DIR reach DuckDB when dbt opens the database
+    (profiles.yml's config_options): DuckDB reports the values it was given, and a build
+    under a small cap works on both dbt threads."""
+    (tmp_path / "transactions.csv").write_text(HEADER + CLEAN_ROWS, encoding="utf-8")
+    spill = tmp_path / "spill"
+    env = {"SEGMENTS_MEMORY_LIMIT": "200MB", "SEGMENTS_TEMP_DIR": str(spill)}
+    result = segments(
+        "build", "--transactions", "transactions.csv", "--as-of", AS_OF, "--workdir", "work",
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    project = str(Path(cli.__file__).absolute().parent.parent)
+    shown = subprocess.run(
+        [
+            sys.executable, "-c", dbt_runner.DBT_ENTRY, "show", "--inline",
+            "select current_setting('memory_limit') as memory_limit,"
+            " current_setting('temp_directory') as temp_directory",
+            "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
+            "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+            "--output", "json",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, **env, "SEGMENTS_DUCKDB_PATH": str(tmp_path / "probe.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    assert "190.7 MiB" in shown.stdout  # 200 MB, as DuckDB prints it
+    assert str(spill) in shown.stdout
