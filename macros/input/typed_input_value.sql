@@ -28,8 +28,8 @@
                     length({{ trimmed }}) = 10
                     or (
                         length({{ trimmed }}) = 19
-                        and {{ trimmed }}[14] = ':'
-                        and {{ trimmed }}[17] = ':'
+                        and substr({{ trimmed }}, 14, 1) = ':'
+                        and substr({{ trimmed }}, 17, 1) = ':'
                     )
                     then try_cast({{ trimmed }} as timestamp)
                 else {{ segments.try_cast_timestamp_utc(trimmed) }}

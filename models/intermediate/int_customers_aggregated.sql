@@ -24,38 +24,31 @@ classified as (
 
 ),
 
-{% if literals -%}
-as_of_dates as (
-
-    {% for literal in literals -%}
-    select {{ literal }} as as_of_date
-    {% if not loop.last %}union all
-    {% endif %}
-    {%- endfor %}
-
-),
-
 dated as (
 
-    select
-        as_of_dates.as_of_date,
-        classified.*
-    from classified
-    inner join as_of_dates
-        on classified.transaction_at < cast(as_of_dates.as_of_date as {{ dbt.type_timestamp() }})
+    {% if literals -%}
+        select
+            classified.*,
+            as_of_dates.as_of_date
+        from classified
+        inner join (
+            {%- for literal in literals %}
+            select {{ literal }} as as_of_date
+            {%- if not loop.last %} union all{% endif %}
+            {%- endfor %}
+        ) as as_of_dates
+            on
+                classified.transaction_at
+                < cast(as_of_dates.as_of_date as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        -- The as-of date is set below, once every customer's latest transaction is known.
+        select
+            classified.*,
+            cast(null as date) as as_of_date
+        from classified
+    {%- endif %}
 
 ),
-{%- else -%}
-dated as (
-
-    -- The as-of date is set below, once every customer's latest transaction is known.
-    select
-        cast(null as date) as as_of_date,
-        classified.*
-    from classified
-
-),
-{%- endif %}
 
 aggregated as (
 

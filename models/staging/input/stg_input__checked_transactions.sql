@@ -107,17 +107,19 @@ final as (
             when customer_id is null then 'missing customer_id'
             -- A blank value never parses: it is told apart from an invalid one only
             -- among the rows that did not parse.
-            when transaction_at is null then
-                case
-                    when {{ segments.is_blank('raw_transaction_at') }}
-                        then 'missing transaction_at'
-                    else 'invalid transaction_at'
-                end
-            when amount is null then
-                case
-                    when {{ segments.is_blank('raw_amount') }} then 'missing amount'
-                    else 'invalid amount'
-                end
+            when transaction_at is null
+                then
+                    case
+                        when {{ segments.is_blank('raw_transaction_at') }}
+                            then 'missing transaction_at'
+                        else 'invalid transaction_at'
+                    end
+            when amount is null
+                then
+                    case
+                        when {{ segments.is_blank('raw_amount') }} then 'missing amount'
+                        else 'invalid amount'
+                    end
             when status not in ('paid', 'refunded', 'failed') then 'unknown status'
         end as rejection_reason
     from occurrences
