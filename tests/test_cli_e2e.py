@@ -230,6 +230,7 @@ def test_memory_limit_and_spill_folder_come_from_the_environment(tmp_path: Path)
             "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
             "--output", "json",
+            "--vars", json.dumps({"transactions_path": str(tmp_path / "transactions.csv")}),
         ],
         cwd=tmp_path,
         env={**os.environ, **env, "SEGMENTS_DUCKDB_PATH": str(tmp_path / "probe.duckdb")},

@@ -145,7 +145,8 @@ def test_readers_never_fail_nor_block_builds(tmp_path: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     workdir = tmp_path_factory.mktemp("serving")
     tx = write_csv(workdir / "tx.csv", clean_rows(customers=40))
-    result = build(workdir, "--transactions", str(tx), "--as-of", AS_OF)
+    # With the profile marts, so every mart of MARTS is published.
+    result = build(workdir, "--transactions", str(tx), "--as-of", AS_OF, "--profiles")
     assert result.returncode == 0, result.stderr + result.stdout
     return workdir
 
@@ -170,7 +171,9 @@ def test_failed_builds_leave_the_serving_copy_untouched(built: Path) -> None:
 
     # dbt succeeds, then --strict fails the command because of a rejected row.
     rejected = write_csv(built / "rejected.csv", [*rows, ["T99999", "C001", "x", "1", "", ""]])
-    strict = build(built, "--transactions", str(rejected), "--as-of", AS_OF, "--strict")
+    strict = build(
+        built, "--transactions", str(rejected), "--as-of", AS_OF, "--strict", "--profiles"
+    )
     assert strict.returncode == 1
     assert "--strict" in strict.stderr
     assert scored(built) != customers_before  # the build database did change
@@ -272,7 +275,7 @@ def test_a_brief_reader_of_the_build_database_does_not_fail_the_build(built: Pat
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "cli.main", "build", "--workdir", str(built)),
-                *("--transactions", str(tx), "--as-of", AS_OF),
+                *("--transactions", str(tx), "--as-of", AS_OF, "--profiles"),
             ],
             cwd=built,
             stdout=subprocess.PIPE,
