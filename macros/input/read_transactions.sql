@@ -16,17 +16,5 @@
     {%- set optional = [
         'status', 'currency', 'quantity', 'product_id', 'category', 'channel'
     ] -%}
-    {%- set columns = segments.input_file_columns(
-        path, file_format, required, optional, 'transactions'
-    ) -%}
-    select
-        {%- for name in required + optional %}
-            {% if columns[name] is none -%}
-                cast(null as {{ dbt.type_string() }})
-            {%- else -%}
-                {{ segments.quote_identifier(columns[name]) }}
-            {%- endif %} as {{ name }},
-        {%- endfor %}
-        {{ segments.input_file_metadata_columns() | join(', ') }}
-    from {{ segments.input_file_reader(path, file_format) }}
+    {{ return(segments.read_input_file(path, file_format, required, optional, 'transactions')) }}
 {% endmacro %}
