@@ -11,6 +11,7 @@ import typer
 
 from cli import (
     __version__,
+    appending,
     console,
     dbt_runner,
     dynamic_segments,
@@ -28,6 +29,7 @@ from cli.options import (
     CustomersOption,
     EventsOption,
     FormatOption,
+    FullRefreshOption,
     GridOption,
     InputFormat,
     ProfilesOption,
@@ -64,15 +66,21 @@ def build(
     input_format: FormatOption = None,
     profiles: ProfilesOption = None,
     all_tests: AllTestsOption = False,
+    full_refresh: FullRefreshOption = False,
     target: TargetOption = Target.duckdb,
     workdir_option: WorkdirOption = None,
 ) -> None:
     """Build the customer segments from a transactions file, and the profiles from optional
     customers and events files (runs dbt build).
 
+    Given a glob (a folder of daily files), a later build reads only the files added since
+    the last build, as long as the earlier ones are unchanged.
+
     Examples:
 
       segments build --transactions data/transactions.csv --as-of 2024-01-01 --workdir out
+
+      segments build --transactions 'exports/day-*.parquet'
 
       segments build --transactions tx.csv --customers c.csv --events e.csv --segments-file s.yml
     """
@@ -89,7 +97,7 @@ def build(
     if as_of is not None:
         dbt_vars["as_of_date"] = as_of
     scope = BuildScope.choose(profiles, dbt_vars, target, all_tests)
-    run_build(folder, dbt_vars, strict, target, scope)
+    run_build(folder, dbt_vars, strict, target, scope, full_refresh=full_refresh)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ def run_build(
     strict: bool,
     target: Target = Target.duckdb,
     scope: BuildScope | None = None,
+    *,
+    full_refresh: bool = False,
 ) -> None:
     """Run `dbt build` with these vars, then print the summary (shared with backfill).
 
@@ -138,16 +148,28 @@ def run_build(
     summary is read from it. On the spark target the tables Spark wrote are then exposed
     in the working folder's DuckDB file (views over their Parquet files), read as usual.
     A build without the profiles removes the profile marts an earlier build left, so no
-    mart is older than the others.
+    mart is older than the others. On DuckDB a build at the latest date records the
+    transactions files it read, so that the next one can read only new files (appending).
     """
     scope = scope or BuildScope()
+    keeps_state = target is Target.duckdb and not _as_of_dates_given(dbt_vars)
+    load = appending.plan(
+        folder,
+        dbt_vars,
+        _previous_build(folder),
+        can_append=keeps_state and not scope.profiles,
+        full_refresh=full_refresh,
+    )
     if target is Target.spark:
         spark.check_installed()
         spark.check_database(folder)
     folder.create()
     if target is Target.spark:
         spark.prepare(folder)
+    # Removed before dbt starts, so a failed build leaves no state to append to.
     folder.last_build.unlink(missing_ok=True)
+    if load.message():
+        console.note(load.message())
     settings = postgres.Settings.from_env() if target is Target.postgres else None
     with console.progress("dbt build: starting") as shown:
         if settings is not None:
@@ -157,7 +179,7 @@ def run_build(
         run = dbt_runner.run_dbt(
             "build",
             folder,
-            dbt_vars,
+            {**dbt_vars, **load.dbt_vars()},
             on_node=lambda node: shown.update(f"dbt build {node}"),
             target=target.value,
             selection=scope.selection(),
@@ -168,7 +190,7 @@ def run_build(
         spark.publish(folder)
     if target is Target.duckdb and not scope.profiles:
         _drop_profile_marts(folder)
-    _save_last_build(folder, dbt_vars, scope)
+    _save_last_build(folder, dbt_vars, scope, load if keeps_state else None)
     if settings is not None:
         result = postgres.read_summary(settings)
     else:
@@ -220,9 +242,36 @@ def _drop_profile_marts(folder: Workdir) -> None:
             con.execute(f"drop table if exists main.{mart}")
 
 
-def _save_last_build(folder: Workdir, dbt_vars: dict[str, Any], scope: BuildScope) -> None:
-    record = {"segments_version": __version__, "vars": dbt_vars, "profiles": scope.profiles}
+def _as_of_dates_given(dbt_vars: dict[str, Any]) -> bool:
+    return bool(dbt_vars.get("as_of_date") or dbt_vars.get("as_of_dates"))
+
+
+def _save_last_build(
+    folder: Workdir,
+    dbt_vars: dict[str, Any],
+    scope: BuildScope,
+    load: appending.LoadPlan | None,
+) -> None:
+    """Record the build: its vars (read by test, export and report), whether it made the
+    profile marts, and the transactions files it left loaded (for the next build to
+    append to; none after a build at given as-of dates)."""
+    record: dict[str, Any] = {
+        "segments_version": __version__,
+        "vars": dbt_vars,
+        "profiles": scope.profiles,
+    }
+    if load is not None:
+        record["transactions_files"] = load.state_record()
     folder.last_build.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def _previous_build(folder: Workdir) -> dict[str, Any] | None:
+    """The last successful build's record, or None."""
+    try:
+        record = json.loads(folder.last_build.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def last_build_had_profiles(folder: Workdir) -> bool:

@@ -43,6 +43,14 @@ StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail when any input row is rejected.")
 ]
 
+FullRefreshOption = Annotated[
+    bool,
+    typer.Option(
+        "--full-refresh",
+        help="Read every transactions file again, even when only new files were added.",
+    ),
+]
+
 GridOption = Annotated[
     Path | None,
     typer.Option(

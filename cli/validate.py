@@ -13,7 +13,7 @@ import typer
 from cli.errors import SegmentsError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_GLOB_CHARS = ("*", "?", "[")
+GLOB_CHARS = ("*", "?", "[")
 
 
 def as_of_date(value: str | None) -> str | None:
@@ -55,7 +55,7 @@ def input_path(path: Path, what: str) -> str:
     """An existing `what` file, or a glob matching at least one file, as an absolute path."""
     text = str(path)
     check_path_text(text, what)
-    if not any(char in text for char in _GLOB_CHARS):
+    if not any(char in text for char in GLOB_CHARS):
         return str(input_file(path, what))
     pattern = os.path.abspath(os.path.expanduser(text))
     if not any(os.path.isfile(match) for match in glob.iglob(pattern, recursive=True)):

@@ -2,6 +2,8 @@
     Select the transactions file named by the `transactions_path` var under the contract's
     column names: required columns must be present (else the build fails with one line),
     optional ones absent from the file come out as null, extra columns are ignored.
+    When the `transactions_files` var lists files (the CLI resolves a glob into it), exactly
+    those files are read: all of them in a full build, only the new ones when appending.
 -#}
 {% macro read_transactions() %}
     {%- set path = var('transactions_path', none) -%}
@@ -16,5 +18,34 @@
     {%- set optional = [
         'status', 'currency', 'quantity', 'product_id', 'category', 'channel'
     ] -%}
-    {{ return(segments.read_input_file(path, file_format, required, optional, 'transactions')) }}
+    {%- set files = var('transactions_files', none) -%}
+    {%- if files is not none and files is not string and files | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "segments: the transactions_files var lists no file"
+        ) }}
+    {%- endif -%}
+    {{ return(segments.read_input_file(
+        files or path, file_format, required, optional, 'transactions'
+    )) }}
+{% endmacro %}
+
+{#-
+    The transaction_id column (as stored) of the transaction files an earlier build loaded:
+    every file of `transactions_path` but the new ones an appending build reads. The build
+    looks its new ids up in them (stg_input__repeated_transaction_ids). DuckDB only, where
+    builds append; only that column of a Parquet file is read.
+-#}
+{% macro read_loaded_transaction_ids() %}
+    {%- set path = var('transactions_path') -%}
+    {%- set file_format = segments.input_file_format(path, var('transactions_format', none)) -%}
+    {%- set columns = segments.input_file_columns(
+        path, file_format, ['transaction_id'], [], 'transactions'
+    ) -%}
+    {%- set new_files = [] -%}
+    {%- for file in var('transactions_files') -%}
+        {%- do new_files.append(segments.sql_string_literal(file)) -%}
+    {%- endfor -%}
+    select {{ segments.quote_identifier(columns['transaction_id']) }} as transaction_id
+    from {{ segments.duckdb_input_file_scan(path, file_format) }}
+    where source_file not in ({{ new_files | join(', ') }})
 {% endmacro %}

@@ -2,8 +2,9 @@
 -- `as_of_date` var, or by default the day after the latest accepted transaction (never
 -- current_date, so any build can be reproduced), which int_customers_aggregated finds
 -- while it reads the transactions. Only transactions strictly before an as-of date count
--- for it. The latest date of the build is its current date. Also counts the input's rows,
--- so the build summary and report never read the input file again.
+-- for it. The latest date of the build is its current date. Also carries the input's row
+-- count (every file loaded, int_transaction_files_counted), so the build summary and
+-- report never read the input file again.
 -- depends_on: {{ ref('int_customers_segmented') }}
 {{ config(materialized='table') }}
 {%- set literals = segments.as_of_date_literals() %}
@@ -29,8 +30,8 @@ requested as (
 
 input_rows as (
 
-    select count(*) as input_rows
-    from {{ ref('stg_input__raw_transactions') }}
+    select coalesce(sum(input_rows), 0) as input_rows
+    from {{ ref('int_transaction_files_counted') }}
 
 ),
 

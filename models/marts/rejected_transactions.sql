@@ -1,4 +1,11 @@
 -- Every input row that breaks the input contract, with its raw values and the reason.
+-- Kept between builds on DuckDB: a build that appends new transaction files adds their
+-- rejected rows (segments.appending); any other build checks every file again.
+{{ config(
+    materialized=segments.append_materialization(),
+    incremental_strategy='append',
+    full_refresh=not segments.appending(),
+) }}
 with
 
 checked as (

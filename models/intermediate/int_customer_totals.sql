@@ -1,0 +1,68 @@
+-- One row per customer with at least one accepted transaction: the totals a latest-date
+-- build scores from. Kept between builds on DuckDB: a build that appends new transaction
+-- files (segments.appending) reads only them and adds their totals to the customers they
+-- touch, every total being a count, sum, minimum or maximum; any other build recomputes
+-- it from every file. A build at given as-of dates leaves it empty: it reads the
+-- transactions per date instead (int_customers_aggregated).
+{{ config(
+    materialized=segments.append_materialization(),
+    unique_key='customer_id',
+    incremental_strategy='delete+insert',
+    full_refresh=not segments.appending(),
+) }}
+
+with
+
+transactions as (
+
+    select * from {{ ref('stg_input__transactions') }}
+
+),
+
+classified as (
+
+    select
+        customer_id,
+        transaction_at,
+        amount,
+        {{ segments.transaction_kind('status', 'amount') }} as transaction_kind
+    from transactions
+    {%- if segments.as_of_date_literals() %}
+        where false
+    {%- endif %}
+
+),
+
+added as (
+
+    select
+        customer_id,
+        {{ segments.transaction_totals() }}
+    from classified
+    group by customer_id
+
+),
+
+final as (
+
+    {% if is_incremental() -%}
+        -- Customers the new files touch: their loaded totals plus the new ones.
+        select
+            added.customer_id,
+            least(added.first_purchase_at, loaded.first_purchase_at) as first_purchase_at,
+            greatest(added.last_purchase_at, loaded.last_purchase_at) as last_purchase_at,
+            added.frequency + coalesce(loaded.frequency, 0) as frequency,
+            added.paid_amount + coalesce(loaded.paid_amount, 0) as paid_amount,
+            added.refunded_amount + coalesce(loaded.refunded_amount, 0) as refunded_amount,
+            greatest(added.last_transaction_at, loaded.last_transaction_at)
+                as last_transaction_at
+        from added
+        left join {{ this }} as loaded
+            on added.customer_id = loaded.customer_id
+    {%- else -%}
+        select * from added
+    {%- endif %}
+
+)
+
+select * from final

@@ -1,0 +1,174 @@
+"""Appending new transaction files: a build that reads only the files added since the last
+build gives the same marts as one that reads every file again, on real builds."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cli import appending
+from tests.test_end_to_end import build, clean_rows, write_csv
+
+# Every mart a build without profiles makes, and the tables kept between builds.
+COMPARED = [
+    "customer_segments",
+    "segment_summary",
+    "rejected_transactions",
+    "segment_history",
+    "segment_transitions",
+    "segment_migration_latest",
+    "int_customer_totals",
+    "int_transaction_files_counted",
+    "int_as_of_dates_resolved",
+]
+
+
+def table_rows(workdir: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(workdir / "segments.duckdb"), read_only=True) as con:
+        return con.sql(f"select * from main.{table} order by all").fetchall()
+
+
+def split_files(folder: Path) -> tuple[list[Path], list[list[str]]]:
+    """Two loaded files (one with a bad amount) and the rows of a third, new one, which
+    repeats an id of the first file, repeats its own id, has a bad date, refunds an
+    earlier purchase and brings a new customer."""
+    rows = sorted(clean_rows(customers=60, seed=11), key=lambda row: row[2])
+    first = [row for row in rows if row[2] < "1997-09-01"]
+    second = [row for row in rows if "1997-09-01" <= row[2] < "1998-03-01"]
+    new = [row for row in rows if row[2] >= "1998-03-01"]
+    assert first and second and new
+    first.append(["B00001", "C001", "1997-05-01 10:00:00", "abc", "paid", "Books"])
+    paid_earlier = next(row for row in second if row[4] in ("paid", ""))
+    new += [
+        [first[0][0], "C002", "1998-05-01 10:00:00", "80.00", "paid", "Books"],
+        ["N00001", "C003", "1998-05-02 10:00:00", "20.00", "paid", "Music"],
+        ["N00001", "C004", "1998-05-03 10:00:00", "30.00", "paid", "Music"],
+        ["N00002", "C005", "1998-13-40 10:00:00", "30.00", "paid", "Music"],
+        ["N00003", paid_earlier[1], "1998-05-04 10:00:00", "-15.00", "paid", "Video"],
+        ["N00004", "C999", "1998-05-05 10:00:00", "45.00", "paid", "Video"],
+    ]
+    loaded = [
+        write_csv(folder / "tx-1997-a.csv", first),
+        write_csv(folder / "tx-1997-b.csv", second),
+    ]
+    return loaded, new
+
+
+@pytest.fixture(scope="module")
+def appended_and_full(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two working folders built on the same two files; a third file is added, then one
+    folder appends it and the other reads every file again (--full-refresh)."""
+    root = tmp_path_factory.mktemp("appending")
+    data = root / "data"
+    data.mkdir()
+    _, new = split_files(data)
+    pattern = str(data / "tx-*.csv")
+    folders = {"appended": root / "appended", "full": root / "full"}
+    for folder in folders.values():
+        folder.mkdir()
+        first = build(folder, "--transactions", pattern)
+        assert first.returncode == 0, first.stderr + first.stdout
+    write_csv(data / "tx-1998.csv", new)
+    appended = build(folders["appended"], "--transactions", pattern)
+    assert appended.returncode == 0, appended.stderr + appended.stdout
+    assert "appending 1 new transactions file to the 2 loaded before" in appended.stderr
+    full = build(folders["full"], "--transactions", pattern, "--full-refresh")
+    assert full.returncode == 0, full.stderr + full.stdout
+    assert "reading every transactions file: --full-refresh given" in full.stderr
+    return {**folders, "data": data}
+
+
+@pytest.mark.parametrize("table", COMPARED)
+def test_appending_gives_the_marts_of_a_full_build(appended_and_full, table: str) -> None:
+    rows = table_rows(appended_and_full["appended"], table)
+    assert rows, f"{table} is empty"
+    assert rows == table_rows(appended_and_full["full"], table)
+
+
+def test_appending_reads_only_the_new_file(appended_and_full) -> None:
+    data = appended_and_full["data"]
+    read = table_rows(appended_and_full["appended"], "stg_input__raw_transactions")
+    assert {row[0] for row in read} == {str(data / "tx-1998.csv")}
+    everything = table_rows(appended_and_full["full"], "stg_input__raw_transactions")
+    assert len({row[0] for row in everything}) == 3
+
+
+def test_appended_rows_are_checked_against_the_loaded_files(appended_and_full) -> None:
+    rejected = table_rows(appended_and_full["appended"], "rejected_transactions")
+    reasons = sorted((Path(row[0]).name, row[2], row[3]) for row in rejected)
+    assert ("tx-1997-a.csv", "invalid amount", "B00001") in reasons
+    assert ("tx-1998.csv", "invalid transaction_at", "N00002") in reasons
+    assert ("tx-1998.csv", "duplicate transaction_id", "N00001") in reasons
+    repeated_old = [r for r in reasons if r[0] == "tx-1998.csv" and r[2].startswith("T")]
+    assert [r[1] for r in repeated_old] == ["duplicate transaction_id"]
+    resolved = table_rows(appended_and_full["appended"], "int_as_of_dates_resolved")
+    counted = table_rows(appended_and_full["full"], "int_transaction_files_counted")
+    assert resolved[0][1] == sum(row[1] for row in counted)
+
+
+def test_a_changed_loaded_file_makes_the_build_read_every_file(
+    appended_and_full, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(appended_and_full["data"], data)
+    workdir = tmp_path / "work"
+    shutil.copytree(appended_and_full["appended"], workdir)
+    record = json.loads((workdir / ".segments" / "last_build.json").read_text())
+    pattern = str(data / "tx-*.csv")
+    record["vars"]["transactions_path"] = pattern
+    for file in record["transactions_files"]:
+        moved = data / Path(file["path"]).name
+        file["path"] = str(moved)
+        os.utime(moved, ns=(file["modified_ns"], file["modified_ns"]))
+    (workdir / ".segments" / "last_build.json").write_text(json.dumps(record))
+    with (data / "tx-1997-b.csv").open("a", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(["L00001", "C998", "1997-12-31 10:00:00", "12.5", "", "Books"])
+    result = build(workdir, "--transactions", pattern)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "tx-1997-b.csv changed since the last build" in result.stderr
+    read = table_rows(workdir, "stg_input__raw_transactions")
+    assert len({row[0] for row in read}) == 3
+    assert ("C998",) in [row[:1] for row in table_rows(workdir, "int_customer_totals")]
+
+
+def _file(folder: Path, name: str, text: str = "transaction_id\n") -> appending.InputFile:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return appending.InputFile.of(str(path))
+
+
+def test_plan_appends_only_files_sorting_after_the_loaded_ones(tmp_path: Path) -> None:
+    from cli.project import Workdir
+
+    folder = Workdir(tmp_path / "work")
+    data = tmp_path / "data"
+    data.mkdir()
+    loaded = [_file(data, "b-1.csv"), _file(data, "b-2.csv")]
+    dbt_vars = {"transactions_path": str(data / "*.csv"), "scoring_method": "quintile"}
+    previous = {"vars": dict(dbt_vars), "transactions_files": [f.as_record() for f in loaded]}
+
+    def plan(**kwargs) -> appending.LoadPlan:
+        options = {"can_append": True, **kwargs}
+        return appending.plan(folder, dbt_vars, previous, **options)
+
+    assert plan().reason == "no new file since the last build"
+    _file(data, "a-0.csv")
+    assert "a-0.csv sorts before a file loaded earlier" in plan().reason
+    (data / "a-0.csv").unlink()
+    _file(data, "c-3.csv")
+    assert plan().reason.endswith("segments.duckdb is missing")  # state checked last
+    assert plan(can_append=False) == appending.LoadPlan(plan().files)
+    assert plan(full_refresh=True).reason == "--full-refresh given"
+    other_vars = {**dbt_vars, "scoring_method": "threshold"}
+    assert "options differ" in appending.plan(folder, other_vars, previous, can_append=True).reason
+    _file(data, "b-2.csv", "transaction_id\nT1\n")
+    assert "b-2.csv changed since the last build" in plan().reason
+    (data / "b-1.csv").unlink()
+    assert "b-1.csv was loaded before and is gone" in plan().reason
+    assert appending.plan(folder, dbt_vars, None, can_append=True).reason == ""
