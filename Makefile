@@ -60,7 +60,7 @@ BENCH_ROUNDS ?= 3
 BENCH_LARGE ?=
 BENCH_ARGS ?=
 
-.PHONY: bench bench-backfill
+.PHONY: bench bench-backfill bench-append
 
 $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
@@ -72,6 +72,9 @@ bench: $(VENV)/.bench-installed ## Time segments build against a hand-made DuckD
 
 bench-backfill: install ## Time segments backfill against 16 separate builds (same history)
 	$(BIN)/python -m bench.run --backfill $(BENCH_ARGS)
+
+bench-append: install ## Time a build appending a day of transactions against a full build (10M)
+	$(BIN)/python -m bench.run --append $(BENCH_ARGS)
 
 chromium: ## Install headless Chromium (Debian package), used by the report tests
 	command -v chromium || (apt-get update && apt-get install -y chromium)

@@ -288,6 +288,48 @@ def backfill_section(result: BackfillResult, info: dict[str, Any]) -> str:
     )
 
 
+@dataclass
+class AppendResult:
+    """A build appending one day against a build reading every file (same marts)."""
+
+    rows: int
+    day_rows: int
+    day: str
+    appended: float
+    appended_cpu: float
+    appended_peak_mb: float
+    full: float
+    full_cpu: float
+    full_peak_mb: float
+    compared: int
+    loads: list[float]
+
+
+def append_section(result: AppendResult, info: dict[str, Any]) -> str:
+    return "\n".join(
+        [
+            "## Appending a day",
+            "",
+            _machine_line(info),
+            f"Input: {result.rows:,} transactions (Parquet) split into two files, the history"
+            f" and its last day ({result.day}, {result.day_rows:,} transactions). Both working"
+            " folders first built the history; then the day's file was added and each built"
+            f" once; one round, load {_load(result.loads)}.",
+            "",
+            "| build | wall time (s) | CPU time (s) | peak memory |",
+            "|---|---:|---:|---:|",
+            f"| appending the day (reads the new file) | {_seconds(result.appended)}"
+            f" | {_seconds(result.appended_cpu)} | {_megabytes(result.appended_peak_mb)} |",
+            f"| `--full-refresh` (reads every file) | {_seconds(result.full)}"
+            f" | {_seconds(result.full_cpu)} | {_megabytes(result.full_peak_mb)} |",
+            "",
+            f"Appending takes {result.appended / result.full:.2f} x the wall time of the full"
+            f" build. Both give the same customer_segments, segment_summary,"
+            f" rejected_transactions and segment_history ({result.compared:,} rows compared).",
+        ]
+    )
+
+
 def write_section(doc: Path, name: str, text: str) -> None:
     """Replace the text between the section's markers in `doc` (created when missing)."""
     start, end = f"<!-- bench:{name} start -->", f"<!-- bench:{name} end -->"

@@ -13,6 +13,10 @@ writes the table into docs/benchmarks.md between its markers.
 
 `--backfill` times `segments backfill` over 16 monthly as-of dates against 16 separate
 `segments build --as-of` runs and fails unless both give the same `segment_history`.
+
+`--append` splits the generated file into its history and its last day, builds the
+history, then times a build that appends the day against one that reads every file
+(`--full-refresh`), and fails unless both give the same marts.
 """
 
 from __future__ import annotations
@@ -334,6 +338,87 @@ def run_backfill(args: argparse.Namespace) -> report.BackfillResult:
     return result
 
 
+def run_append(args: argparse.Namespace) -> report.AppendResult:
+    """A build appending the last day of transactions against a build reading them all."""
+    env = child_env(args)
+    case = generate(args.append_size, "parquet", args.data_dir, env)
+    base = args.data_dir / "runs" / f"append-{case.label}"
+    shutil.rmtree(base, ignore_errors=True)
+    files = base / "files"
+    files.mkdir(parents=True)
+    with contextlib.closing(duckdb.connect()) as con:
+        source = f"read_parquet('{str(case.path).replace(chr(39), chr(39) * 2)}')"
+        row = con.execute(f"select cast(max(transaction_at) as date) from {source}").fetchone()
+        assert row is not None
+        last_day = row[0]
+        for name, condition in (("history", "<"), ("day", ">=")):
+            target = files / f"tx-{name}.parquet"
+            con.execute(
+                f"copy (select * from {source} where transaction_at {condition} ?)"
+                f" to '{target}' (format parquet)",
+                [last_day],
+            )
+        day_rows = con.execute(f"select count(*) from '{files / 'tx-day.parquet'}'").fetchone()
+    day = files / "tx-day.parquet"
+    held_back = base / "tx-day.parquet"
+    day.rename(held_back)
+    pattern = str(files / "tx-*.parquet")
+    workdirs = {"appended": base / "appended", "full": base / "full"}
+    print(f"append: the {last_day} day of {case.rows:,} transactions")
+    for name, workdir in workdirs.items():
+        command = [*segments_command(), "build", "--workdir", str(workdir)]
+        measure([*command, "--transactions", pattern], base / "logs" / f"{name}-history.log", env)
+    shutil.copy2(held_back, day)
+    runs: dict[str, Run] = {}
+    for name, extra in (("appended", []), ("full", ["--full-refresh"])):
+        command = [*segments_command(), "build", "--workdir", str(workdirs[name])]
+        command += ["--transactions", pattern, *extra]
+        runs[name] = measure(command, base / "logs" / f"{name}.log", env)
+        print(f"  {name:<9} {runs[name].seconds:7.2f} s (load {runs[name].load:.2f})")
+    log = (base / "logs" / "appended.log").read_text(encoding="utf-8", errors="replace")
+    if "appending 1 new transactions file" not in log:
+        raise BenchError("the second build did not append the new file")
+    differing = check_marts(workdirs["appended"], workdirs["full"])
+    return report.AppendResult(
+        rows=case.rows,
+        day_rows=int(day_rows[0]) if day_rows else 0,
+        day=str(last_day),
+        appended=runs["appended"].seconds,
+        appended_cpu=runs["appended"].cpu_seconds,
+        appended_peak_mb=runs["appended"].max_rss_kb / 1024,
+        full=runs["full"].seconds,
+        full_cpu=runs["full"].cpu_seconds,
+        full_peak_mb=runs["full"].max_rss_kb / 1024,
+        compared=differing,
+        loads=[runs["appended"].load, runs["full"].load],
+    )
+
+
+APPEND_MARTS = ("customer_segments", "segment_summary", "rejected_transactions", "segment_history")
+
+
+def check_marts(appended: Path, full: Path) -> int:
+    """Fail unless both databases hold the same marts; return the rows compared."""
+    total = 0
+    with contextlib.closing(duckdb.connect()) as con:
+        for alias, path in (("appended", appended), ("full", full)):
+            database = str(path / "segments.duckdb").replace(chr(39), chr(39) * 2)
+            con.execute(f"attach '{database}' as {alias} (read_only)")
+        for mart in APPEND_MARTS:
+            left, right = f"appended.main.{mart}", f"full.main.{mart}"
+            counts = con.execute(
+                f"select (select count(*) from {left}), (select count(*) from {right}),"
+                f" (select count(*) from (from {left} except all from {right}))"
+                f" + (select count(*) from (from {right} except all from {left}))"
+            ).fetchone()
+            assert counts is not None
+            left_rows, right_rows, differing = (int(value) for value in counts)
+            if differing or left_rows != right_rows:
+                raise BenchError(f"{mart} differs: {differing:,} rows")
+            total += left_rows
+    return total
+
+
 HISTORY_SQL = (
     "select customer_id, as_of_date, recency_days, frequency, monetary, r_score, f_score,"
     " m_score, fm_score, rfm_cell, segment from {db}.main.segment_history"
@@ -386,6 +471,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="DuckDB memory cap for the build and the hand-made query")  # fmt: skip
     parser.add_argument("--backfill", action="store_true", help="run the backfill benchmark")
     parser.add_argument("--backfill-size", type=parse_size, default=parse_size("1M"))
+    parser.add_argument("--append", action="store_true", help="run the append benchmark")
+    parser.add_argument("--append-size", type=parse_size, default=parse_size("10M"))
     parser.add_argument("--from", dest="date_from", default="1997-04-01")
     parser.add_argument("--to", dest="date_to", default="1998-07-01")
     parser.add_argument("--every", default="month", choices=("day", "week", "month"))
@@ -405,6 +492,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = report.machine()
     doc = None if args.no_doc else args.doc
     try:
+        if args.append:
+            appended = run_append(args)
+            text = report.append_section(appended, machine)
+            print(text)
+            if doc is not None:
+                report.write_section(doc, "append", text)
+            return 0
         if args.backfill:
             result = run_backfill(args)
             text = report.backfill_section(result, machine)
