@@ -351,16 +351,16 @@ def run_append(args: argparse.Namespace) -> report.AppendResult:
         row = con.execute(f"select cast(max(transaction_at) as date) from {source}").fetchone()
         assert row is not None
         last_day = row[0]
-        for name, condition in (("history", "<"), ("day", ">=")):
+        for name, condition in (("1-history", "<"), ("2-day", ">=")):
             target = files / f"tx-{name}.parquet"
             con.execute(
                 f"copy (select * from {source} where transaction_at {condition} ?)"
                 f" to '{target}' (format parquet)",
                 [last_day],
             )
-        day_rows = con.execute(f"select count(*) from '{files / 'tx-day.parquet'}'").fetchone()
-    day = files / "tx-day.parquet"
-    held_back = base / "tx-day.parquet"
+        day = files / "tx-2-day.parquet"
+        day_rows = con.execute(f"select count(*) from '{day}'").fetchone()
+    held_back = base / day.name
     day.rename(held_back)
     pattern = str(files / "tx-*.parquet")
     workdirs = {"appended": base / "appended", "full": base / "full"}
@@ -401,11 +401,11 @@ def check_marts(appended: Path, full: Path) -> int:
     """Fail unless both databases hold the same marts; return the rows compared."""
     total = 0
     with contextlib.closing(duckdb.connect()) as con:
-        for alias, path in (("appended", appended), ("full", full)):
+        for alias, path in (("appended", appended), ("reread", full)):
             database = str(path / "segments.duckdb").replace(chr(39), chr(39) * 2)
             con.execute(f"attach '{database}' as {alias} (read_only)")
         for mart in APPEND_MARTS:
-            left, right = f"appended.main.{mart}", f"full.main.{mart}"
+            left, right = f"appended.main.{mart}", f"reread.main.{mart}"
             counts = con.execute(
                 f"select (select count(*) from {left}), (select count(*) from {right}),"
                 f" (select count(*) from (from {left} except all from {right}))"

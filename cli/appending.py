@@ -26,7 +26,10 @@ from cli.validate import GLOB_CHARS
 
 # The tables an appending build adds to; all must be there.
 STATE_TABLES = ("int_customer_totals", "int_transaction_files_counted", "rejected_transactions")
-# dbt takes its vars as one command-line argument, which Linux caps at 128 KiB.
+# The new files reach dbt in this environment variable (JSON), not in --vars: a change of
+# vars makes dbt parse the whole project again (seconds), an environment variable only the
+# models that read it. Linux caps one variable at 128 KiB.
+NEW_FILES_ENV = "SEGMENTS_NEW_TRANSACTIONS_FILES"
 MAX_NEW_FILES_JSON = 64 * 1024
 
 
@@ -79,11 +82,9 @@ class LoadPlan:
     def appending(self) -> bool:
         return bool(self.new_files)
 
-    def dbt_vars(self) -> dict[str, Any]:
-        """The vars that make dbt read the new files only (none for a full build)."""
-        if not self.appending:
-            return {}
-        return {"transactions_appending": True, "transactions_files": list(self.new_files)}
+    def dbt_env(self) -> dict[str, str]:
+        """The environment that makes dbt read the new files only, or every file."""
+        return {NEW_FILES_ENV: json.dumps(list(self.new_files)) if self.appending else ""}
 
     def message(self) -> str:
         """One line for the user, or empty."""

@@ -179,10 +179,11 @@ def run_build(
         run = dbt_runner.run_dbt(
             "build",
             folder,
-            {**dbt_vars, **load.dbt_vars()},
+            dbt_vars,
             on_node=lambda node: shown.update(f"dbt build {node}"),
             target=target.value,
             selection=scope.selection(),
+            env=load.dbt_env(),
         )
     if not run.ok:
         raise SegmentsError(dbt_runner.failure_message(run))

@@ -95,9 +95,11 @@ def dbt_command(
     ]
 
 
-def dbt_environment(workdir: Workdir) -> dict[str, str]:
+def dbt_environment(workdir: Workdir, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        # Only an appending build sets it (cli.appending); never inherited from the shell.
+        SEGMENTS_NEW_TRANSACTIONS_FILES="",
         SEGMENTS_DUCKDB_PATH=str(workdir.database),
         SEGMENTS_SPARK_WAREHOUSE=str(workdir.spark_warehouse),
         SEGMENTS_SPARK_METASTORE=str(workdir.spark_metastore),
@@ -105,6 +107,7 @@ def dbt_environment(workdir: Workdir) -> dict[str, str]:
         DO_NOT_TRACK="1",
         PYTHONUNBUFFERED="1",
     )
+    env.update(extra or {})
     return env
 
 
@@ -130,8 +133,10 @@ def run_dbt(
     on_node: Callable[[str], None] | None = None,
     target: str = DBT_TARGET,
     selection: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> DbtRun:
-    """Run `dbt <command>` for a working folder, saving its output to the log folder."""
+    """Run `dbt <command>` for a working folder, saving its output to the log folder.
+    `env` adds environment variables (the new files of an appending build)."""
     workdir.create()
     run_results = workdir.target_path / "run_results.json"
     run_results.unlink(missing_ok=True)
@@ -141,7 +146,7 @@ def run_dbt(
         with subprocess.Popen(
             args,
             cwd=workdir.root,
-            env=dbt_environment(workdir),
+            env=dbt_environment(workdir, env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

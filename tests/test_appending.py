@@ -78,6 +78,10 @@ def appended_and_full(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
     appended = build(folders["appended"], "--transactions", pattern)
     assert appended.returncode == 0, appended.stderr + appended.stdout
     assert "appending 1 new transactions file to the 2 loaded before" in appended.stderr
+    # The new files reach dbt outside its vars, so dbt keeps its parse of the project.
+    dbt_output = (folders["appended"] / ".segments" / "logs" / "last_dbt_output.log").read_text()
+    assert "Running with dbt" in dbt_output
+    assert "Unable to do partial parsing" not in dbt_output
     full = build(folders["full"], "--transactions", pattern, "--full-refresh")
     assert full.returncode == 0, full.stderr + full.stdout
     assert "reading every transactions file: --full-refresh given" in full.stderr
@@ -135,6 +139,15 @@ def test_a_changed_loaded_file_makes_the_build_read_every_file(
     read = table_rows(workdir, "stg_input__raw_transactions")
     assert len({row[0] for row in read}) == 3
     assert ("C998",) in [row[:1] for row in table_rows(workdir, "int_customer_totals")]
+    # Rebuilt from every file, not added to the state left by the appending build.
+    counted = {Path(f).name: n for f, n in table_rows(workdir, "int_transaction_files_counted")}
+    before = table_rows(appended_and_full["full"], "int_transaction_files_counted")
+    assert counted == {Path(f).name: n + (f.endswith("b.csv")) for f, n in before}
+    frequency = sum(row[3] for row in table_rows(workdir, "int_customer_totals"))
+    full_frequency = sum(
+        row[3] for row in table_rows(appended_and_full["full"], "int_customer_totals")
+    )
+    assert frequency == full_frequency + 1
 
 
 def _file(folder: Path, name: str, text: str = "transaction_id\n") -> appending.InputFile:

@@ -2,8 +2,7 @@
     Select the transactions file named by the `transactions_path` var under the contract's
     column names: required columns must be present (else the build fails with one line),
     optional ones absent from the file come out as null, extra columns are ignored.
-    When the `transactions_files` var lists files (the CLI resolves a glob into it), exactly
-    those files are read: all of them in a full build, only the new ones when appending.
+    A build appending new files reads only them (new_transactions_files).
 -#}
 {% macro read_transactions() %}
     {%- set path = var('transactions_path', none) -%}
@@ -18,14 +17,9 @@
     {%- set optional = [
         'status', 'currency', 'quantity', 'product_id', 'category', 'channel'
     ] -%}
-    {%- set files = var('transactions_files', none) -%}
-    {%- if files is not none and files is not string and files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "segments: the transactions_files var lists no file"
-        ) }}
-    {%- endif -%}
     {{ return(segments.read_input_file(
-        files or path, file_format, required, optional, 'transactions'
+        segments.new_transactions_files() or path, file_format, required, optional,
+        'transactions'
     )) }}
 {% endmacro %}
 
@@ -42,7 +36,7 @@
         path, file_format, ['transaction_id'], [], 'transactions'
     ) -%}
     {%- set new_files = [] -%}
-    {%- for file in var('transactions_files') -%}
+    {%- for file in segments.new_transactions_files() -%}
         {%- do new_files.append(segments.sql_string_literal(file)) -%}
     {%- endfor -%}
     select {{ segments.quote_identifier(columns['transaction_id']) }} as transaction_id

@@ -8,7 +8,7 @@
     materialized=segments.append_materialization(),
     unique_key='customer_id',
     incremental_strategy='delete+insert',
-    full_refresh=not segments.appending(),
+    full_refresh=(env_var('SEGMENTS_NEW_TRANSACTIONS_FILES', '') | trim == ''),
 ) }}
 
 with

@@ -4,7 +4,7 @@
 {{ config(
     materialized=segments.append_materialization(),
     incremental_strategy='append',
-    full_refresh=not segments.appending(),
+    full_refresh=(env_var('SEGMENTS_NEW_TRANSACTIONS_FILES', '') | trim == ''),
 ) }}
 
 with
