@@ -15,7 +15,8 @@ from tests.test_end_to_end import build, clean_rows, segments, write_csv
 
 HISTORY = (
     "select customer_id, as_of_date, recency_days, frequency, monetary, r_score, f_score,"
-    " m_score, fm_score, rfm_cell, segment from segment_history order by as_of_date, customer_id"
+    " m_score, fm_score, rfm_cell, segment, previous_as_of_date, previous_segment,"
+    " segment_since from segment_history order by as_of_date, customer_id"
 )
 
 
@@ -138,6 +139,24 @@ def test_backfill_equals_separate_builds(tmp_path: Path) -> None:
     assert rows(backfilled, current) == rows(separate, current)
     transitions = "select * from segment_transitions order by all"
     assert rows(backfilled, transitions) == rows(separate, transitions)
+
+    # Dates built out of order: a date built before a loaded one writes the later dates
+    # again, so the stays come out as if built in order.
+    shuffled = tmp_path / "shuffled"
+    shuffled.mkdir()
+    for as_of in [dates[3], dates[0], dates[2], dates[1]]:
+        one = build(shuffled, "--transactions", str(tx), "--as-of", as_of)
+        assert one.returncode == 0, one.stderr + one.stdout
+    assert rows(shuffled, HISTORY) == backfill_rows
+    assert rows(shuffled, transitions) == rows(separate, transitions)
+
+    # A history written before the stays were stored gets them on the next build.
+    with duckdb.connect(str(shuffled / "segments.duckdb")) as con:
+        for column in ("previous_as_of_date", "previous_segment", "segment_since"):
+            con.execute(f"alter table segment_history drop column {column}")
+    again = build(shuffled, "--transactions", str(tx), "--as-of", dates[3])
+    assert again.returncode == 0, again.stderr + again.stdout
+    assert rows(shuffled, HISTORY) == backfill_rows
 
 
 def test_backfill_rejects_bad_ranges(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 -- One row per customer scored at the current (latest) as-of date of the build: RFM
--- figures, scores, the named segment, and where the customer was before.
+-- figures, scores, the named segment, and where the customer was before (stored in
+-- segment_history when the date was written).
 with
 
 segmented as (
@@ -21,9 +22,9 @@ definitions as (
 
 ),
 
-stays as (
+history as (
 
-    select * from {{ ref('int_segment_stays_identified') }}
+    select * from {{ ref('segment_history') }}
 
 ),
 
@@ -54,17 +55,17 @@ final as (
         current_customers.segment,
         definitions.segment_description,
         definitions.recommended_action,
-        stays.previous_segment,
-        stays.previous_as_of_date,
-        stays.segment_since,
+        history.previous_segment,
+        history.previous_as_of_date,
+        history.segment_since,
         current_customers.as_of_date
     from current_customers
     left join definitions
         on current_customers.segment = definitions.segment
-    left join stays
+    left join history
         on
-            current_customers.customer_id = stays.customer_id
-            and current_customers.as_of_date = stays.as_of_date
+            current_customers.customer_id = history.customer_id
+            and current_customers.as_of_date = history.as_of_date
 
 )
 
