@@ -126,7 +126,8 @@ before_gap as (
         max(earlier.as_of_date) as as_of_date
     from earlier
     where
-        earlier.customer_id in (select restated.customer_id from restated)
+        earlier.as_of_date < (select previous_date.as_of_date from previous_date)
+        and earlier.customer_id in (select restated.customer_id from restated)
         and earlier.customer_id
         not in (select at_previous_date.customer_id from at_previous_date)
     group by earlier.customer_id
@@ -170,19 +171,28 @@ timeline as (
 
 ),
 
-islands as (
+indexed as (
 
-    -- Consecutive date indexes in the same segment share date_index - row_number().
     select
         restated.*,
-        timeline.date_index,
-        timeline.date_index - row_number() over (
-            partition by restated.customer_id, restated.segment
-            order by restated.as_of_date
-        ) as stay_key
+        timeline.date_index
     from restated
     inner join timeline
         on restated.as_of_date = timeline.as_of_date
+
+),
+
+islands as (
+
+    -- Several dates written (a backfill, or a date built before loaded ones): consecutive
+    -- date indexes in the same segment share date_index - row_number().
+    select
+        *,
+        date_index - row_number() over (
+            partition by customer_id, segment order by as_of_date
+        ) as stay_key
+    from indexed
+    where (select count(*) from timeline) > 1
 
 ),
 
@@ -198,6 +208,20 @@ stays as (
         min(date_index) over (partition by customer_id, segment, stay_key)
             as stay_start_index
     from islands
+
+    union all
+
+    -- One date written (a build adding the latest date): each customer has one row,
+    -- and no window (each a sort of every row) is needed.
+    select
+        *,
+        cast(null as {{ dbt.type_bigint() }}) as stay_key,
+        cast(null as date) as run_previous_as_of_date,
+        cast(null as {{ dbt.type_string() }}) as run_previous_segment,
+        as_of_date as stay_start,
+        date_index as stay_start_index
+    from indexed
+    where (select count(*) from timeline) = 1
 
 ),
 
