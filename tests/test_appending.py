@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from cli import appending
-from tests.test_end_to_end import build, clean_rows, write_csv
+from tests.test_end_to_end import build, clean_rows, segments, write_csv
 
 # Every mart a build without profiles makes, and the tables kept between builds.
 COMPARED = [
@@ -101,6 +101,14 @@ def test_appending_reads_only_the_new_file(appended_and_full) -> None:
     assert {row[0] for row in read} == {str(data / "tx-1998.csv")}
     everything = table_rows(appended_and_full["full"], "stg_input__raw_transactions")
     assert len({row[0] for row in everything}) == 3
+
+
+def test_every_data_test_passes_after_appending(appended_and_full) -> None:
+    """`segments test` checks a database whose staging models read only the new file."""
+    workdir = appended_and_full["appended"]
+    result = segments("test", "--workdir", str(workdir), cwd=workdir)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert ", 0 failed" in result.stdout + result.stderr
 
 
 def test_appended_rows_are_checked_against_the_loaded_files(appended_and_full) -> None:

@@ -1,7 +1,20 @@
 -- For each pair of consecutive as-of dates in segment_history: how many customers, and
 -- how much of their net revenue, moved from each segment to each segment. Customers first
 -- scored at the later date enter (from_segment null); customers scored at the earlier
--- date but not the later one leave (to_segment null).
+-- date but not the later one leave (to_segment null). Each build replaces the pairs ending
+-- at a date it wrote or after (delete+insert on to_as_of_date), reading history from the
+-- date before its first one: a build adding the latest date reads two dates, not all
+-- history.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy=segments.incremental_replace_strategy(),
+        unique_key='to_as_of_date',
+        partition_by=segments.incremental_replace_partition_by('to_as_of_date'),
+        on_schema_change='fail',
+    )
+}}
+
 with
 
 history as (
@@ -10,9 +23,27 @@ history as (
 
 ),
 
+run_start as (
+
+    select min(as_of_date) as as_of_date from {{ ref('int_customers_segmented') }}
+
+),
+
 dates as (
 
     select distinct as_of_date from history
+    {%- if is_incremental() %}
+        -- From the history date before the run's first date (the first pair to replace).
+        where
+            as_of_date >= coalesce(
+                (
+                    select max(earlier.as_of_date)
+                    from history as earlier
+                    where earlier.as_of_date < (select run_start.as_of_date from run_start)
+                ),
+                (select run_start.as_of_date from run_start)
+            )
+    {%- endif %}
 
 ),
 

@@ -1,4 +1,6 @@
--- Exactly the customers with a paid transaction before the as-of date are scored.
+-- Exactly the customers with a paid transaction before the as-of date are scored. A build
+-- that appended new files read only them: the customers of the files loaded before are
+-- then known from int_customer_totals.
 with
 
 classified as (
@@ -7,11 +9,31 @@ classified as (
 
 ),
 
+read_files as (
+
+    select distinct source_file from {{ ref('stg_input__raw_transactions') }}
+
+),
+
+appended as (
+
+    select count(*) > 0 as is_appended
+    from {{ ref('int_transaction_files_counted') }}
+    where source_file not in (select read_files.source_file from read_files)
+
+),
+
 expected as (
 
-    select distinct customer_id
+    select customer_id
     from classified
     where transaction_kind = 'paid'
+
+    union
+
+    select customer_id
+    from {{ ref('int_customer_totals') }}
+    where frequency > 0 and (select appended.is_appended from appended)
 
 ),
 
