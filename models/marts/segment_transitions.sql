@@ -5,6 +5,7 @@
 -- at a date it wrote or after (delete+insert on to_as_of_date), reading history from the
 -- date before its first one: a build adding the latest date reads two dates, not all
 -- history.
+-- depends_on: {{ ref('int_customers_segmented') }}
 {{
     config(
         materialized='incremental',
@@ -23,25 +24,22 @@ history as (
 
 ),
 
-run_start as (
-
-    select min(as_of_date) as as_of_date from {{ ref('int_customers_segmented') }}
-
-),
-
 dates as (
 
     select distinct as_of_date from history
     {%- if is_incremental() %}
+        {%- set run_start -%}
+            (select min(run.as_of_date) from {{ ref('int_customers_segmented') }} as run)
+        {%- endset %}
         -- From the history date before the run's first date (the first pair to replace).
         where
             as_of_date >= coalesce(
                 (
                     select max(earlier.as_of_date)
                     from history as earlier
-                    where earlier.as_of_date < (select run_start.as_of_date from run_start)
+                    where earlier.as_of_date < {{ run_start }}
                 ),
-                (select run_start.as_of_date from run_start)
+                {{ run_start }}
             )
     {%- endif %}
 
