@@ -111,13 +111,16 @@ def plan(
     can_append: bool,
     full_refresh: bool = False,
 ) -> LoadPlan:
-    """Append when the last build's files are all still there, unchanged, and every other
-    file sorts after them; else read every file. `previous` is the last successful build's
-    record (None when there is none); `can_append` is false on engines other than DuckDB,
-    at given as-of dates and with the profile models (those read every transaction)."""
-    files = tuple(list_input_files(str(dbt_vars["transactions_path"])))
-    if not can_append or previous is None:
-        return LoadPlan(files)
+    """Append when the transactions path is a glob, the last build's files are all still
+    there, unchanged, and every other file sorts after them; else read every file.
+    `previous` is the last successful build's record (None when there is none);
+    `can_append` is false on engines other than DuckDB, at given as-of dates and with the
+    profile models (those read every transaction)."""
+    pattern = str(dbt_vars["transactions_path"])
+    files = tuple(list_input_files(pattern))
+    is_glob = any(char in pattern for char in GLOB_CHARS)
+    if not can_append or previous is None or not is_glob:
+        return LoadPlan(files)  # a single file is always read whole: nothing to say
     loaded = _loaded_files(previous)
     if loaded is None:
         return LoadPlan(files)

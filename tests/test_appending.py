@@ -193,3 +193,6 @@ def test_plan_appends_only_files_sorting_after_the_loaded_ones(tmp_path: Path) -
     (data / "b-1.csv").unlink()
     assert "b-1.csv was loaded before and is gone" in plan().reason
     assert appending.plan(folder, dbt_vars, None, can_append=True).reason == ""
+    single = {**dbt_vars, "transactions_path": str(data / "c-3.csv")}
+    previous_single = {**previous, "vars": single}
+    assert appending.plan(folder, single, previous_single, can_append=True).message() == ""
