@@ -492,19 +492,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = report.machine()
     doc = None if args.no_doc else args.doc
     try:
-        if args.append:
-            appended = run_append(args)
-            text = report.append_section(appended, machine)
+        if args.append or args.backfill:
+            if args.append:
+                name, text = "append", report.append_section(run_append(args), machine)
+            else:
+                name, text = "backfill", report.backfill_section(run_backfill(args), machine)
             print(text)
             if doc is not None:
-                report.write_section(doc, "append", text)
-            return 0
-        if args.backfill:
-            result = run_backfill(args)
-            text = report.backfill_section(result, machine)
-            print(text)
-            if doc is not None:
-                report.write_section(doc, "backfill", text)
+                report.write_section(doc, name, text)
             return 0
         cases = [(n, "parquet") for n in args.sizes] + [(n, "csv") for n in args.csv_sizes]
         done: list[Case] = []

@@ -13,16 +13,12 @@ import duckdb
 import pytest
 
 from cli import appending
+from cli.export import MARTS, PROFILE_MARTS
 from tests.test_end_to_end import build, clean_rows, segments, write_csv
 
 # Every mart a build without profiles makes, and the tables kept between builds.
 COMPARED = [
-    "customer_segments",
-    "segment_summary",
-    "rejected_transactions",
-    "segment_history",
-    "segment_transitions",
-    "segment_migration_latest",
+    *(mart for mart in MARTS if mart not in PROFILE_MARTS),
     "int_customer_totals",
     "int_transaction_files_counted",
     "int_as_of_dates_resolved",

@@ -21,23 +21,17 @@
 }}
 {#- A history written before the stays were stored has them added, all dates once. -#}
 {%- set loaded_stays = is_incremental() and segments.relation_has_column(this, 'segment_since') %}
+{#- The scored figures of a history row, as int_customers_segmented gives them. -#}
+{%- set figures = [
+    'customer_id', 'as_of_date', 'recency_days', 'frequency', 'monetary', 'r_score',
+    'f_score', 'm_score', 'fm_score', 'rfm_cell', 'segment',
+] %}
 
 with
 
 segmented as (
 
-    select
-        customer_id,
-        as_of_date,
-        recency_days,
-        frequency,
-        monetary,
-        r_score,
-        f_score,
-        m_score,
-        fm_score,
-        rfm_cell,
-        segment
+    select {{ figures | join(', ') }}
     from {{ ref('int_customers_segmented') }}
 
 ),
@@ -57,18 +51,7 @@ restated as (
 
         union all
 
-        select
-            customer_id,
-            as_of_date,
-            recency_days,
-            frequency,
-            monetary,
-            r_score,
-            f_score,
-            m_score,
-            fm_score,
-            rfm_cell,
-            segment
+        select {{ figures | join(', ') }}
         from {{ this }}
         where
             as_of_date not in (select run_dates.as_of_date from run_dates)
