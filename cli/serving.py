@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -134,12 +135,16 @@ def _write_copies(
     The build database is attached read-only to an in-memory DuckDB, so publishing never
     takes the build's write lock; the connection is closed before anything is swapped in.
     The Parquet files are written from the build database on a second cursor, in a second
-    thread, while the first writes the DuckDB file: the two copies share the cores instead
-    of following each other.
+    thread, while the first makes the DuckDB file: the two copies share the cores instead
+    of following each other. When every mart is a table of the build database (always
+    after a DuckDB build), the DuckDB file is a copy of the build database's file with
+    everything but the marts dropped (`_copy_database`); otherwise (a Spark build's marts
+    are views over its warehouse) each mart is written as a new table.
     """
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_sql_string(build_database)} as build (read_only)")
         present = _marts_in_build(con, tuple(temp_parquet))
+        copy_file = set(present) <= _tables_in_build(con)
         parquet = {mart: temp_parquet[mart] for mart in present}
         cursor = con.cursor()
         try:
@@ -149,7 +154,10 @@ def _write_copies(
             with ThreadPoolExecutor(max_workers=1) as pool:
                 written = pool.submit(_write_parquet, cursor, parquet)
                 try:
-                    _write_database(con, temp_database, present)
+                    if copy_file:
+                        _copy_database(build_database, temp_database, present)
+                    else:
+                        _write_database(con, temp_database, present)
                     rows = written.result()
                 except BaseException:
                     cursor.interrupt()  # do not wait for Parquet files about to be removed
@@ -171,6 +179,54 @@ def _marts_in_build(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]) -> l
         ).fetchall()
     }
     return [mart for mart in marts if mart.lower() in found]
+
+
+def _tables_in_build(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The base tables of the attached build database's main schema."""
+    return {
+        str(name)
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables()"
+            " where database_name = 'build' and schema_name = 'main'"
+        ).fetchall()
+    }
+
+
+def _copy_database(build_database: Path, path: Path, marts: list[str]) -> None:
+    """Copy the build database's file (and its WAL, if dbt left one) to `path`, then drop
+    every view, every table but the marts and every other schema from the copy.
+
+    A file copy takes a fraction of a second where writing the marts again took seconds
+    (about 3 s for 2.2M customers and their history). The copy keeps the space the dropped
+    tables used, so the serving file is about the size of the build database.
+    """
+    shutil.copyfile(build_database, path)
+    wal = Path(f"{build_database}.wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(f"{path}.wal"))
+    keep = {mart.lower() for mart in marts}
+    with duckdb.connect(str(path)) as con:
+        views = con.execute(
+            "select schema_name, view_name from duckdb_views()"
+            " where not internal and database_name = current_database()"
+        ).fetchall()
+        for schema, name in views:
+            con.execute(f"drop view {_identifier(schema)}.{_identifier(name)}")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = current_database()"
+        ).fetchall()
+        for schema, name in tables:
+            if schema != "main" or str(name).lower() not in keep:
+                con.execute(f"drop table {_identifier(schema)}.{_identifier(name)}")
+        schemas = con.execute(
+            "select schema_name from duckdb_schemas()"
+            " where not internal and database_name = current_database()"
+            " and schema_name <> 'main'"
+        ).fetchall()
+        for (schema,) in schemas:
+            con.execute(f"drop schema {_identifier(schema)} cascade")
+        con.execute("checkpoint")
 
 
 def _write_database(con: duckdb.DuckDBPyConnection, path: Path, marts: list[str]) -> None:

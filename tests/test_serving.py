@@ -247,6 +247,47 @@ def test_marts_missing_from_the_build_are_left_out_of_the_serving_copy(
     assert leftovers == []
 
 
+def test_the_serving_database_holds_the_marts_only_and_equals_the_build(
+    built: Path, tmp_path: Path
+) -> None:
+    """After a DuckDB build the serving file is a copy of the build database's file with
+    everything but the marts dropped: no view, no intermediate table, no other schema."""
+    folder = copy_of_build(built, tmp_path / "work")
+    with duckdb.connect(str(folder.root / "serving" / "segments.duckdb"), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables"
+        ).fetchall()
+        assert sorted(relations) == sorted(("main", mart, "BASE TABLE") for mart in MARTS)
+        con.execute(f"attach '{folder.database}' as build (read_only)")
+        for mart in MARTS:
+            for left, right in ((mart, f"build.main.{mart}"), (f"build.main.{mart}", mart)):
+                missing = con.execute(
+                    f"select count(*) from (from {left} except all from {right})"
+                ).fetchone()
+                assert missing == (0,), (mart, left)
+
+
+def test_a_build_database_with_a_wal_is_published_with_it(built: Path, tmp_path: Path) -> None:
+    """Changes still in the build database's WAL (not yet checkpointed) are published."""
+    folder = copy_of_build(built, tmp_path / "work")
+    with duckdb.connect(str(folder.database)) as con:
+        con.execute("pragma disable_checkpoint_on_shutdown")
+        customers = con.execute("select count(*) from customer_segments").fetchone()
+        con.execute(
+            "delete from customer_segments"
+            " where customer_id = (select min(customer_id) from customer_segments)"
+        )
+    assert Path(f"{folder.database}.wal").exists()
+
+    serving.publish(folder)
+
+    assert customers is not None
+    assert serving_tables(folder.root)["customer_segments"] == customers[0] - 1
+    assert parquet_rows(folder.root, "customer_segments") == customers[0] - 1
+    assert [p.name for p in (folder.root / "serving").rglob("*.wal")] == []
+    assert [p.name for p in (folder.root / "serving").rglob(".*")] == []
+
+
 def test_a_failed_publication_leaves_the_previous_copy_untouched(
     built: Path, tmp_path: Path
 ) -> None:
