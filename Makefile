@@ -54,7 +54,7 @@ clean: ## Remove the virtualenv, build state and demo output
 
 # Benchmark (not part of `make test`; results in docs/benchmarks.md). Sizes count
 # transactions; BENCH_LARGE=1 adds 100M (about 1.2 GB of Parquet under bench/data/).
-BENCH_SIZES ?= 1M 10M
+BENCH_SIZES ?= 10k 1M 10M
 BENCH_CSV_SIZES ?= 10M
 BENCH_ROUNDS ?= 3
 BENCH_LARGE ?=

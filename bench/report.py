@@ -143,7 +143,11 @@ def _load(values: list[float]) -> str:
 
 
 def results_section(
-    cases: list[Case], rounds: int, memory_limit: str | None, info: dict[str, Any]
+    cases: list[Case],
+    rounds: int,
+    memory_limit: str | None,
+    info: dict[str, Any],
+    dbt_import: float | None = None,
 ) -> str:
     lines = [
         "## Results",
@@ -185,6 +189,9 @@ def results_section(
             " first round: " + "; ".join(agreed) + ".",
         ]
     lines += ["", "### Targets", ""] + (_targets(cases) or ["No size of a target was run."])
+    fixed = _fixed_cost(cases, dbt_import)
+    if fixed:
+        lines += ["", "### The fixed cost of a build", "", *fixed]
     for case in cases:
         if case.dbt_nodes is not None:
             lines += ["", *_dbt_section(case)]
@@ -234,6 +241,50 @@ def _targets(cases: list[Case]) -> list[str]:
                         f"{where} build faster than {other}: wall {_check(b, o.median)};"
                         f" CPU {_check(bc, o.cpu_median)}."
                     )
+    return lines
+
+
+SMALL_CASE_ROWS = 100_000
+
+
+def _fixed_cost(cases: list[Case], dbt_import: float | None) -> list[str]:
+    """What a build costs whatever its input: importing dbt, and the build of the smallest
+    input against the hand-made query on it; set against what the 10M Parquet target
+    leaves beyond the hand-made query's own work (3 s + 0.5 x hand-made)."""
+    lines = []
+    if dbt_import is not None:
+        lines.append(
+            f'- Importing dbt (`python -c "import dbt.cli.main"`, before dbt reads the'
+            f" project): {_seconds(dbt_import)} s."
+        )
+    small = [
+        case
+        for case in cases
+        if case.rows <= SMALL_CASE_ROWS and {"build", "handmade"} <= set(case.results)
+    ]
+    if not small:
+        return lines
+    case = min(small, key=lambda c: c.rows)
+    fixed = case.results["build"].median - case.results["handmade"].median
+    lines.append(
+        f"- A build of {case.label} {case.file_format} transactions takes"
+        f" {_seconds(case.results['build'].median)} s against"
+        f" {_seconds(case.results['handmade'].median)} s for the hand-made query: about"
+        f" {_seconds(fixed)} s of every build does not depend on the input (starting Python"
+        " and dbt, loading the parsed project, dbt's work per model, the summary, the"
+        " serving copy)."
+    )
+    for big in cases:
+        handmade = big.results.get("handmade")
+        if big.target_rows == 10_000_000 and big.file_format == "parquet" and handmade:
+            allowed = 0.5 * handmade.median + 3
+            lines.append(
+                f"- The 10M Parquet target leaves 3 s + 0.5 x hand-made ="
+                f" {_seconds(allowed)} s for everything a build does beyond the hand-made"
+                f" query's work; the fixed cost alone is {_seconds(fixed)} s, so the target"
+                f" {'can' if fixed <= allowed else 'cannot'} hold while the fixed cost"
+                " stays as it is."
+            )
     return lines
 
 

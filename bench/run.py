@@ -161,6 +161,15 @@ def measure(command: list[str], log: Path, env: dict[str, str]) -> Run:
     return Run(outcome["seconds"], outcome["cpu_seconds"], int(outcome["max_rss_kb"]), load)
 
 
+def measure_dbt_import(args: argparse.Namespace) -> float:
+    """Median seconds of `python -c "import dbt.cli.main"`: what every dbt command pays
+    before it reads the project (the same interpreter and packages as the build)."""
+    log = args.data_dir / "runs" / "dbt-import.log"
+    command = [sys.executable, "-c", "import dbt.cli.main"]
+    runs = [measure(command, log, child_env(args)) for _ in range(args.rounds)]
+    return statistics.median(run.seconds for run in runs)
+
+
 def generate(n: int, file_format: str, data_dir: Path, env: dict[str, str]) -> Case:
     """The generated file of about `n` transactions, made once and then reused."""
     label = size_label(n)
@@ -508,11 +517,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{case.label} {file_format}: {case.rows:,} transactions", flush=True)
             run_case(case, args)
             done.append(case)
+        dbt_import = measure_dbt_import(args)
         limit = args.memory_limit
         profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
         if limit and "SEGMENTS_MEMORY_LIMIT" not in profile:
             limit += " for the hand-made query only (profiles.yml does not read it)"
-        text = report.results_section(done, args.rounds, limit, machine)
+        text = report.results_section(done, args.rounds, limit, machine, dbt_import)
         print(text)
         if doc is not None:
             report.write_section(doc, "results", text)

@@ -9,6 +9,7 @@ not installed by `make test`: their agreement with the build is asserted by ever
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import duckdb
@@ -51,6 +52,21 @@ def test_bench_writes_its_table_between_the_markers(bench_run) -> None:
     assert "| 20k parquet |" in text
     assert "| build |" in text and "| handmade |" in text
     assert "### Where the build's time goes: 20k parquet" in text
+
+
+def test_bench_reports_the_fixed_cost_of_a_build(bench_run) -> None:
+    _, _, text = bench_run
+    fixed = text.split("### The fixed cost of a build", 1)[1]
+    imported = re.search(r"Importing dbt .*?: (\d+\.\d+) s\.", fixed)
+    assert imported is not None and float(imported.group(1)) > 0
+    small = re.search(
+        r"A build of 20k parquet transactions takes ([\d.]+) s against ([\d.]+) s .*?"
+        r"about (-?[\d.]+) s of every build",
+        fixed,
+    )
+    assert small is not None
+    build, handmade, fixed_cost = (float(value) for value in small.groups())
+    assert abs(build - handmade - fixed_cost) < 0.1  # each figure is rounded
 
 
 def test_handmade_query_equals_the_build(bench_run) -> None:
