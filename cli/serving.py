@@ -143,8 +143,7 @@ def _write_copies(
     """
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_sql_string(build_database)} as build (read_only)")
-        present = _marts_in_build(con, tuple(temp_parquet))
-        copy_file = set(present) <= _tables_in_build(con)
+        present, copy_file = _marts_in_build(con, tuple(temp_parquet))
         parquet = {mart: temp_parquet[mart] for mart in present}
         cursor = con.cursor()
         try:
@@ -168,28 +167,20 @@ def _write_copies(
     return rows
 
 
-def _marts_in_build(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]) -> list[str]:
-    """The marts the attached build database holds (tables, or views for a Spark build), in
-    the order given."""
-    found = {
-        str(name).lower()
-        for (name,) in con.execute(
-            "select table_name from information_schema.tables"
+def _marts_in_build(
+    con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]
+) -> tuple[list[str], bool]:
+    """The marts the attached build database holds, in the order given, and whether all of
+    them are tables (a Spark build's marts are views)."""
+    kinds = {
+        str(name).lower(): kind
+        for name, kind in con.execute(
+            "select table_name, table_type from information_schema.tables"
             " where table_catalog = 'build' and table_schema = 'main'"
         ).fetchall()
     }
-    return [mart for mart in marts if mart.lower() in found]
-
-
-def _tables_in_build(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The base tables of the attached build database's main schema."""
-    return {
-        str(name)
-        for (name,) in con.execute(
-            "select table_name from duckdb_tables()"
-            " where database_name = 'build' and schema_name = 'main'"
-        ).fetchall()
-    }
+    present = [mart for mart in marts if mart.lower() in kinds]
+    return present, all(kinds[mart.lower()] == "BASE TABLE" for mart in present)
 
 
 def _copy_database(build_database: Path, path: Path, marts: list[str]) -> None:
