@@ -32,8 +32,9 @@ def reader(path: Path, file_format: str) -> str:
     )
 
 
-def query(path: Path, file_format: str) -> str:
-    """The whole job as one SELECT."""
+def query(path: Path, file_format: str, source: str | None = None) -> str:
+    """The whole job as one SELECT, over `source` (a relation with the file's columns;
+    default the file as read by `reader`)."""
     grid = ",\n            ".join(
         f"({r}, {fm}, {_literal(name)})" for r, fm, name in common.grid_cells()
     )
@@ -46,7 +47,7 @@ transactions as (
         transaction_at,
         amount,
         coalesce(nullif(lower(trim(status)), ''), 'paid') as status
-    from {reader(path, file_format)}
+    from {source or reader(path, file_format)}
 ),
 
 as_of as (
@@ -113,14 +114,14 @@ inner join grid
 """
 
 
-def run(path: Path, out: Path, file_format: str) -> int:
+def run(path: Path, out: Path, file_format: str, source: str | None = None) -> int:
     con = duckdb.connect(":memory:")
     try:
         if os.environ.get("SEGMENTS_MEMORY_LIMIT"):
             con.execute(f"set memory_limit = {_literal(os.environ['SEGMENTS_MEMORY_LIMIT'])}")
         if os.environ.get("SEGMENTS_TEMP_DIR"):
             con.execute(f"set temp_directory = {_literal(os.environ['SEGMENTS_TEMP_DIR'])}")
-        copy = f"copy ({query(path, file_format)}) to {_literal(str(out))} (format parquet)"
+        copy = f"copy ({query(path, file_format, source)}) to {_literal(str(out))} (format parquet)"
         written = con.execute(copy).fetchone()
     finally:
         con.close()

@@ -6,10 +6,11 @@
 For each size it generates the transactions with `segments generate` (cached in
 `--data-dir`), then runs every competitor as its own process, `--rounds` times, rotating
 their order each round: `segments build`, the hand-made DuckDB query (`bench.handmade`),
-pandas (`bench.pandas_impl`) and polars (`bench.polars_impl`). It reports the median wall
-time, the peak memory (see `bench.measure`) and the ratio to the hand-made query, fails
-unless every competitor's result equals the build's `customer_segments` row for row, and
-writes the table into docs/benchmarks.md between its markers.
+the same query with the contract's repeated-id rule (`bench.handmade_dedup`), pandas
+(`bench.pandas_impl`) and polars (`bench.polars_impl`). It reports the median wall time,
+the peak memory (see `bench.measure`) and the ratio to the hand-made query, fails unless
+every competitor's result equals the build's `customer_segments` row for row, and writes
+the table into docs/benchmarks.md between its markers.
 
 `--backfill` times `segments backfill` over 16 monthly as-of dates against 16 separate
 `segments build --as-of` runs and fails unless both give the same `segment_history`.
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPETITORS: dict[str, str | None] = {
     "build": None,  # the segments command itself
     "handmade": "bench.handmade",
+    "handmade_dedup": "bench.handmade_dedup",
     "pandas": "bench.pandas_impl",
     "polars": "bench.polars_impl",
 }
@@ -161,12 +163,39 @@ def measure(command: list[str], log: Path, env: dict[str, str]) -> Run:
     return Run(outcome["seconds"], outcome["cpu_seconds"], int(outcome["max_rss_kb"]), load)
 
 
-def measure_dbt_import(args: argparse.Namespace) -> float:
-    """Median seconds of `python -c "import dbt.cli.main"`: what every dbt command pays
-    before it reads the project (the same interpreter and packages as the build)."""
-    log = args.data_dir / "runs" / "dbt-import.log"
-    command = [sys.executable, "-c", "import dbt.cli.main"]
+def measure_import(args: argparse.Namespace, module: str) -> float:
+    """Median seconds of `python -c "import MODULE"` (the same interpreter and packages as
+    the build): for dbt.cli.main, what every dbt command pays before it reads the project;
+    for duckdb, what a competitor pays before it reads the file."""
+    log = args.data_dir / "runs" / f"import-{module}.log"
+    command = [sys.executable, "-c", f"import {module}"]
     runs = [measure(command, log, child_env(args)) for _ in range(args.rounds)]
+    return statistics.median(run.seconds for run in runs)
+
+
+FLOOR_PROJECT = {
+    "dbt_project.yml": "name: floor\nversion: '1.0'\nprofile: floor\n"
+    "flags:\n  send_anonymous_usage_stats: false\n",
+    "profiles.yml": "floor:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+    '      path: "{folder}/floor.duckdb"\n      threads: 2\n',
+    "models/one.sql": "select 1 as one\n",
+}
+
+
+def measure_dbt_floor(args: argparse.Namespace) -> float:
+    """Median seconds of `dbt run` on a project of one `select 1` model on DuckDB, its parse
+    cache kept (one untimed run first): the least any dbt build takes on this machine."""
+    folder = args.data_dir / "runs" / "dbt-floor"
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, text in FLOOR_PROJECT.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text.replace("{folder}", str(folder)), encoding="utf-8")
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "run", "--project-dir", str(folder), "--profiles-dir", str(folder)]
+    env = {**child_env(args), "DBT_LOG_PATH": str(folder / "logs")}
+    env["DBT_TARGET_PATH"] = str(folder / "target")
+    measure(command, folder / "warm-up.log", env)
+    runs = [measure(command, folder / "run.log", env) for _ in range(args.rounds)]
     return statistics.median(run.seconds for run in runs)
 
 
@@ -517,12 +546,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{case.label} {file_format}: {case.rows:,} transactions", flush=True)
             run_case(case, args)
             done.append(case)
-        dbt_import = measure_dbt_import(args)
+        starts = report.StartUp(
+            dbt_import=measure_import(args, "dbt.cli.main"),
+            duckdb_import=measure_import(args, "duckdb"),
+            dbt_floor=measure_dbt_floor(args),
+        )
         limit = args.memory_limit
         profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
         if limit and "SEGMENTS_MEMORY_LIMIT" not in profile:
             limit += " for the hand-made query only (profiles.yml does not read it)"
-        text = report.results_section(done, args.rounds, limit, machine, dbt_import)
+        text = report.results_section(done, args.rounds, limit, machine, starts)
         print(text)
         if doc is not None:
             report.write_section(doc, "results", text)

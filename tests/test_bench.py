@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench import run
+from bench import handmade, handmade_dedup, report, run
 
 NOTES = "Notes written by hand stay."
 PLACEHOLDER = "| placeholder row |"
@@ -59,6 +59,8 @@ def test_bench_reports_the_fixed_cost_of_a_build(bench_run) -> None:
     fixed = text.split("### The fixed cost of a build", 1)[1]
     imported = re.search(r"Importing dbt .*?: (\d+\.\d+) s\.", fixed)
     assert imported is not None and float(imported.group(1)) > 0
+    floor = re.search(r"`dbt run` of a project of one `select 1` model .*?: (\d+\.\d+) s", fixed)
+    assert floor is not None and float(floor.group(1)) > float(imported.group(1))
     small = re.search(
         r"A build of 20k parquet transactions takes ([\d.]+) s against ([\d.]+) s .*?"
         r"about (-?[\d.]+) s of every build",
@@ -118,3 +120,62 @@ def test_history_check_accepts_equal_and_rejects_different_history(tmp_path: Pat
     other = _history_database(tmp_path / "other.duckdb", ["Lost", "At Risk", "Champions"])
     with pytest.raises(run.BenchError, match="2 rows differ"):
         run.check_history(once, other, dates=2)
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "csv"])
+def test_the_dedup_query_drops_later_occurrences_of_a_repeated_id(
+    bench_run, tmp_path: Path, file_format: str
+) -> None:
+    """bench.handmade_dedup on a file whose first 40 rows are repeated at its end (other
+    customers, other amounts) gives the hand-made result of the file without them."""
+    base, _, _ = bench_run
+    generated = str(base.parent.parent / "transactions_20k.parquet")
+    original, repeated = tmp_path / f"original.{file_format}", tmp_path / f"repeated.{file_format}"
+    options = "(format parquet)" if file_format == "parquet" else "(format csv, header true)"
+    with contextlib.closing(duckdb.connect()) as con:
+        rows = f"read_parquet('{generated}', file_row_number = true)"
+        con.execute(
+            f"copy (select * exclude (file_row_number) from {rows} order by file_row_number)"
+            f" to '{original}' {options}"
+        )
+        con.execute(
+            "copy (select * exclude (part, file_row_number) from ("
+            f" select *, 0 as part from {rows}"
+            " union all select * replace ('again-' || customer_id as customer_id,"
+            f" amount * 10 + 1 as amount), 1 as part from {rows} where file_row_number < 40"
+            f") order by part, file_row_number) to '{repeated}' {options}"
+        )
+    outs = {name: tmp_path / f"{name}.parquet" for name in ("expected", "dedup", "plain")}
+    assert handmade.run(original, outs["expected"], file_format) > 3000
+    handmade_dedup.run(repeated, outs["dedup"], file_format)
+    handmade.run(repeated, outs["plain"], file_format)
+    with contextlib.closing(duckdb.connect()) as con:
+        expected = report.parquet_relation(outs["expected"])
+        total, differing, _ = run.compare(con, expected, report.parquet_relation(outs["dedup"]))
+        assert total > 3000 and differing == 0
+        _, differing, _ = run.compare(con, expected, report.parquet_relation(outs["plain"]))
+        assert differing > 0  # the plain query counts the repeated rows
+
+
+def test_the_floor_of_a_build_is_set_against_each_target() -> None:
+    """At 10M Parquet the floor is dbt's one-model run plus the dedup query, less one
+    Python start-up, against 1.5 x hand-made + 3 s."""
+
+    def result(name: str, seconds: float) -> run.Result:
+        return run.Result(name, [run.Run(seconds, seconds, 1024, 1.0)])
+
+    case = run.Case("10M", "parquet", Path("tx.parquet"), 10_000_000, 10_000_000, 1)
+    case.results = {
+        name: result(name, s) for name, s in [("handmade", 3.0), ("handmade_dedup", 5.0)]
+    }
+    starts = report.StartUp(dbt_import=2.0, duckdb_import=0.5, dbt_floor=3.5)
+    text = report.results_section([case], 1, None, report.machine(), starts)
+    floors = text.split("### What a build that meets the input contract needs at least", 1)[1]
+    assert (
+        "= 8.00 s, against the target's 7.50 s (1.5 x hand-made + 3 s): the target cannot" in floors
+    )
+    starts.dbt_floor = 2.5
+    text = report.results_section([case], 1, None, report.machine(), starts)
+    assert (
+        "= 7.00 s, against the target's 7.50 s (1.5 x hand-made + 3 s): the target can hold" in text
+    )
