@@ -150,13 +150,31 @@ def test_backfill_equals_separate_builds(tmp_path: Path) -> None:
     assert rows(shuffled, HISTORY) == backfill_rows
     assert rows(shuffled, transitions) == rows(separate, transitions)
 
-    # A history written before the stays were stored gets them on the next build.
+    # A history written before the stays and the purchase figures were stored gets the
+    # stays on the next build; the purchase figures of its older dates stay unknown.
+    purchases = ("first_purchase_at", "last_purchase_at", "avg_order_value")
     with duckdb.connect(str(shuffled / "segments.duckdb")) as con:
-        for column in ("previous_as_of_date", "previous_segment", "segment_since"):
+        for column in ("previous_as_of_date", "previous_segment", "segment_since", *purchases):
             con.execute(f"alter table segment_history drop column {column}")
     again = build(shuffled, "--transactions", str(tx), "--as-of", dates[3])
     assert again.returncode == 0, again.stderr + again.stdout
     assert rows(shuffled, HISTORY) == backfill_rows
+    known = "select strftime(as_of_date, '%Y-%m-%d'), count(avg_order_value) > 0"
+    known += " from segment_history group by all order by 1"
+    assert rows(shuffled, known) == [(d, d == dates[3]) for d in dates]
+
+    # The purchase figures are stored at every date, and customer_segments shows the
+    # current date's.
+    stored = "select customer_id, as_of_date, " + ", ".join(purchases)
+    assert rows(backfilled, stored + " from segment_history order by all") == rows(
+        separate, stored + " from segment_history order by all"
+    )
+    assert rows(backfilled, stored + " from customer_segments order by all") == rows(
+        backfilled, stored + f" from segment_history where as_of_date = '{dates[3]}' order by all"
+    )
+    nulls = "select count(*) from segment_history where avg_order_value is null"
+    assert rows(backfilled, nulls) == [(0,)]
+    assert rows(backfilled, "select count(avg_order_value) from customer_segments")[0][0] > 100
 
 
 def test_backfill_rejects_bad_ranges(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@
 -- for it. The latest date of the build is its current date. Also carries the input's row
 -- count (every file loaded, int_transaction_files_counted), so the build summary and
 -- report never read the input file again.
--- depends_on: {{ ref('int_customers_segmented') }}
+-- depends_on: {{ ref('int_customers_aggregated') }}
 {{ config(materialized='table') }}
 {%- set literals = segments.as_of_date_literals() %}
 
@@ -23,7 +23,7 @@ requested as (
         ) as listed
     {%- else -%}
         select distinct as_of_date
-        from {{ ref('int_customers_segmented') }}
+        from {{ ref('int_customers_aggregated') }}
     {%- endif %}
 
 ),

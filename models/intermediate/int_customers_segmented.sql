@@ -1,7 +1,7 @@
--- Each scored customer and as-of date with the named segment of its (R, FM) cell. A table:
--- segment_history and customer_segments both read it, and as a view the aggregation over
--- every transaction and the ranking would run once for each.
-{{ config(materialized='table') }}
+-- Each scored customer and as-of date with the named segment of its (R, FM) cell. A view:
+-- segment_history is its only reader and stores every column of it, and customer_segments
+-- reads the current date back from segment_history, so the ranking runs once per build.
+{{ config(materialized='view') }}
 
 with
 

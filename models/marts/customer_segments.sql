@@ -1,11 +1,12 @@
 -- One row per customer scored at the current (latest) as-of date of the build: RFM
--- figures, scores, the named segment, and where the customer was before (stored in
--- segment_history when the date was written).
+-- figures, scores, the named segment, and where the customer was before: the current
+-- date's rows of segment_history, which this build has just written, with the segment's
+-- texts.
 with
 
-segmented as (
+history as (
 
-    select * from {{ ref('int_customers_segmented') }}
+    select * from {{ ref('segment_history') }}
 
 ),
 
@@ -22,18 +23,12 @@ definitions as (
 
 ),
 
-history as (
-
-    select * from {{ ref('segment_history') }}
-
-),
-
 current_customers as (
 
-    select segmented.*
-    from segmented
+    select history.*
+    from history
     inner join as_of_dates
-        on segmented.as_of_date = as_of_dates.as_of_date
+        on history.as_of_date = as_of_dates.as_of_date
 
 ),
 
@@ -55,17 +50,13 @@ final as (
         current_customers.segment,
         definitions.segment_description,
         definitions.recommended_action,
-        history.previous_segment,
-        history.previous_as_of_date,
-        history.segment_since,
+        current_customers.previous_segment,
+        current_customers.previous_as_of_date,
+        current_customers.segment_since,
         current_customers.as_of_date
     from current_customers
     left join definitions
         on current_customers.segment = definitions.segment
-    left join history
-        on
-            current_customers.customer_id = history.customer_id
-            and current_customers.as_of_date = history.as_of_date
 
 )
 

@@ -1,5 +1,6 @@
--- The scored state of every customer at every as-of date built so far, with where the
--- customer was before: previous_as_of_date and previous_segment (the customer's previous
+-- The scored state of every customer at every as-of date built so far (every column of
+-- int_customers_segmented; customer_segments reads its current date from here), with
+-- where the customer was before: previous_as_of_date and previous_segment (the customer's previous
 -- row), and segment_since (the first date of the current unbroken stay in the segment; a
 -- history date at which the customer was in another segment or not scored breaks it).
 -- Each build replaces the rows of its own as-of dates (delete+insert on as_of_date; on
@@ -21,17 +22,27 @@
 }}
 {#- A history written before the stays were stored has them added, all dates once. -#}
 {%- set loaded_stays = is_incremental() and segments.relation_has_column(this, 'segment_since') %}
+{#- A history written before the purchase figures were stored has them null on its rows. -#}
+{%- set loaded_purchases = (
+    not is_incremental() or segments.relation_has_column(this, 'avg_order_value')
+) %}
 {#- The scored figures of a history row, as int_customers_segmented gives them. -#}
 {%- set figures = [
     'customer_id', 'as_of_date', 'recency_days', 'frequency', 'monetary', 'r_score',
     'f_score', 'm_score', 'fm_score', 'rfm_cell', 'segment',
+] %}
+{%- set purchases = ['first_purchase_at', 'last_purchase_at', 'avg_order_value'] %}
+{%- set missing_purchases = [
+    'cast(null as ' ~ dbt.type_timestamp() ~ ') as first_purchase_at',
+    'cast(null as ' ~ dbt.type_timestamp() ~ ') as last_purchase_at',
+    'cast(null as ' ~ dbt.type_numeric() ~ ') as avg_order_value',
 ] %}
 
 with
 
 segmented as (
 
-    select {{ figures | join(', ') }}
+    select {{ (figures + purchases) | join(', ') }}
     from {{ ref('int_customers_segmented') }}
 
 ),
@@ -51,7 +62,9 @@ restated as (
 
         union all
 
-        select {{ figures | join(', ') }}
+        select
+            {{ figures | join(', ') }},
+            {{ (purchases if loaded_purchases else missing_purchases) | join(', ') }}
         from {{ this }}
         where
             as_of_date not in (select run_dates.as_of_date from run_dates)
@@ -222,6 +235,9 @@ final as (
         stays.fm_score,
         stays.rfm_cell,
         stays.segment,
+        stays.first_purchase_at,
+        stays.last_purchase_at,
+        stays.avg_order_value,
         coalesce(stays.run_previous_as_of_date, seeds.as_of_date) as previous_as_of_date,
         case
             when stays.run_previous_as_of_date is null then seeds.segment
