@@ -66,7 +66,7 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	@touch $@
 
-bench: $(VENV)/.bench-installed ## Time segments build against a hand-made DuckDB query, pandas and polars
+bench: $(VENV)/.bench-installed ## Time segments build against hand-made DuckDB queries, pandas and polars
 	$(BIN)/python -m bench.run --sizes "$(BENCH_SIZES)$(if $(BENCH_LARGE), 100M)" \
 		--csv-sizes "$(BENCH_CSV_SIZES)" --rounds $(BENCH_ROUNDS) $(BENCH_ARGS)
 
