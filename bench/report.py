@@ -261,43 +261,54 @@ def _targets(cases: list[Case]) -> list[str]:
 SMALL_CASE_ROWS = 100_000
 
 
-def _target_limit(case: Case) -> tuple[str, float] | None:
-    """The wall-time target of a case, as (its wording, seconds), if it has one."""
+def _target_limits(case: Case) -> list[tuple[str, float]]:
+    """The wall-time targets of a case, each as (its wording, seconds)."""
     handmade = case.results.get("handmade")
     if handmade is None:
-        return None
+        return []
     h = handmade.median
     if case.target_rows == 10_000_000 and case.file_format == "parquet":
-        return "1.5 x hand-made + 3 s", 1.5 * h + 3
+        return [("1.5 x hand-made + 3 s", 1.5 * h + 3)]
     if case.target_rows == 10_000_000 and case.file_format == "csv":
-        return "2 x hand-made", 2 * h
+        return [("2 x hand-made", 2 * h)]
     if case.target_rows == 100_000_000 and case.file_format == "parquet":
-        return "1.3 x hand-made", 1.3 * h
-    return None
+        others = [
+            (f"faster than {other}", case.results[other].median)
+            for other in ("polars", "pandas")
+            if other in case.results
+        ]
+        return [("1.3 x hand-made", 1.3 * h), *others]
+    return []
 
 
 def _floors(cases: list[Case], starts: StartUp | None) -> list[str]:
     """The least a dbt build honouring PRODUCT.md's input contract can take, against each
     target: dbt running one trivial model, plus the hand-made query with the contract's
     repeated-id rule (bench.handmade_dedup), less the Python and DuckDB start-up the two
-    both count."""
+    both count. A floor above a target rules it out; one below it does not say the target
+    can be met, as a build does more (every value validated, the history, the checks)."""
     if starts is None:
         return []
     lines = []
     for case in cases:
-        target, dedup = _target_limit(case), case.results.get("handmade_dedup")
-        if target is None or dedup is None:
+        dedup = case.results.get("handmade_dedup")
+        if dedup is None:
             continue
-        wording, limit = target
         floor = starts.dbt_floor + dedup.median - starts.duckdb_import
-        lines.append(
-            f"- {case.label} {case.file_format}: a dbt run of one trivial model"
-            f" {_seconds(starts.dbt_floor)} s + the hand-made query with the repeated-id rule"
-            f" {_seconds(dedup.median)} s - starting Python with DuckDB once"
-            f" {_seconds(starts.duckdb_import)} s = {_seconds(floor)} s, against the target's"
-            f" {_seconds(limit)} s ({wording}): the target {'can' if floor <= limit else 'cannot'}"
-            " hold for any dbt build that applies the contract, on this machine."
-        )
+        for wording, limit in _target_limits(case):
+            verdict = (
+                "the target cannot hold for any dbt build that applies the contract, on this"
+                " machine"
+                if floor > limit
+                else "this floor does not rule the target out"
+            )
+            lines.append(
+                f"- {case.label} {case.file_format}: a dbt run of one trivial model"
+                f" {_seconds(starts.dbt_floor)} s + the hand-made query with the repeated-id"
+                f" rule {_seconds(dedup.median)} s - starting Python with DuckDB once"
+                f" {_seconds(starts.duckdb_import)} s = {_seconds(floor)} s, against the"
+                f" target's {_seconds(limit)} s ({wording}): {verdict}."
+            )
     return lines
 
 

@@ -177,5 +177,28 @@ def test_the_floor_of_a_build_is_set_against_each_target() -> None:
     starts.dbt_floor = 2.5
     text = report.results_section([case], 1, None, report.machine(), starts)
     assert (
-        "= 7.00 s, against the target's 7.50 s (1.5 x hand-made + 3 s): the target can hold" in text
+        "= 7.00 s, against the target's 7.50 s (1.5 x hand-made + 3 s): this floor does not rule"
+        " the target out." in text
     )
+
+
+def test_the_floor_of_a_100m_build_is_set_against_polars_too() -> None:
+    """At 100M the targets are 1.3 x hand-made and faster than polars and pandas."""
+
+    def result(name: str, seconds: float) -> run.Result:
+        return run.Result(name, [run.Run(seconds, seconds, 1024, 1.0)])
+
+    case = run.Case("100M", "parquet", Path("tx.parquet"), 100_000_000, 100_000_000, 1)
+    runs = [("handmade", 60.0), ("handmade_dedup", 70.0), ("polars", 65.0)]
+    case.results = {name: result(name, s) for name, s in runs}
+    starts = report.StartUp(dbt_import=2.0, duckdb_import=0.5, dbt_floor=3.5)
+    text = report.results_section([case], 1, None, report.machine(), starts)
+    floors = text.split("### What a build that meets the input contract needs at least", 1)[1]
+    assert (
+        "= 73.0 s, against the target's 78.0 s (1.3 x hand-made): this floor does not" in floors
+    )
+    assert (
+        "= 73.0 s, against the target's 65.0 s (faster than polars): the target cannot hold"
+        in floors
+    )
+    assert "faster than pandas" not in floors
