@@ -12,7 +12,7 @@
             ~ "(CLI: segments build --transactions PATH)"
         ) }}
     {%- endif -%}
-    {%- set file_format = segments.input_file_format(path, var('transactions_format', none)) -%}
+    {%- set file_format = segments.transactions_file_format() -%}
     {%- set required = ['transaction_id', 'customer_id', 'transaction_at', 'amount'] -%}
     {%- set optional = [
         'status', 'currency', 'quantity', 'product_id', 'category', 'channel'
@@ -31,7 +31,7 @@
 -#}
 {% macro read_loaded_transaction_ids() %}
     {%- set path = var('transactions_path') -%}
-    {%- set file_format = segments.input_file_format(path, var('transactions_format', none)) -%}
+    {%- set file_format = segments.transactions_file_format() -%}
     {%- set columns = segments.input_file_columns(
         path, file_format, ['transaction_id'], [], 'transactions'
     ) -%}
@@ -42,4 +42,11 @@
     select {{ segments.quote_identifier(columns['transaction_id']) }} as transaction_id
     from {{ segments.duckdb_input_file_scan(path, file_format) }}
     where source_file not in ({{ new_files | join(', ') }})
+{% endmacro %}
+
+{#- The format of the transactions file(s): csv or parquet. -#}
+{% macro transactions_file_format() %}
+    {{ return(segments.input_file_format(
+        var('transactions_path'), var('transactions_format', none)
+    )) }}
 {% endmacro %}

@@ -9,6 +9,20 @@
 {%- set literals = segments.as_of_date_literals() %}
 
 with
+{%- if not literals %}
+
+    latest as (
+
+        -- The latest transaction, joined to every customer below: a window over all of
+        -- them would hold every customer in one partition.
+        select
+            cast(
+                {{ dbt.dateadd('day', 1, 'cast(max(last_transaction_at) as date)') }} as date
+            ) as as_of_date
+        from {{ ref('int_customer_totals') }}
+
+    ),
+{%- endif %}
 
 totals as (
 
@@ -37,12 +51,10 @@ totals as (
         group by as_of_dates.as_of_date, classified.customer_id
     {%- else -%}
         select
-            cast(
-                {{ dbt.dateadd('day', 1, 'cast(max(last_transaction_at) over () as date)') }}
-                as date
-            ) as as_of_date,
-            *
-        from {{ ref('int_customer_totals') }}
+            customer_totals.*,
+            latest.as_of_date
+        from {{ ref('int_customer_totals') }} as customer_totals
+        cross join latest
     {%- endif %}
 
 ),

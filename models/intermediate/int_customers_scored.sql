@@ -4,10 +4,14 @@
 -- thresholds: fixed business cut-offs from the score_thresholds var.
 {%- set method = segments.scoring_method() %}
 {%- set thresholds = var('score_thresholds') %}
+{#- Without as-of dates given, int_customers_aggregated is a cheap read of
+    int_customer_totals: each reference below reads it again rather than DuckDB holding
+    every customer. With dates given it aggregates the transactions, so it is kept. -#}
+{%- set read_again = not segments.as_of_date_literals() %}
 
 with
 
-customers as (
+customers as {{ segments.not_materialized() if read_again }} (
 
     select * from {{ ref('int_customers_aggregated') }}
 

@@ -10,6 +10,7 @@
 -- the latest date reads one earlier date. Loaded dates after the run's first date are
 -- written again, as their stays may change. Never dropped by --full-refresh: history
 -- cannot be rebuilt from a later transactions file.
+-- depends_on: {{ ref('int_as_of_dates_resolved') }}
 {{
     config(
         materialized='incremental',
@@ -32,6 +33,17 @@
     'f_score', 'm_score', 'fm_score', 'rfm_cell', 'segment',
 ] %}
 {%- set purchases = ['first_purchase_at', 'last_purchase_at', 'avg_order_value'] %}
+{#- Without as-of dates given, or with one, a build scores one date; a first build of one
+    date writes that date alone, and its stays need no window. -#}
+{%- set literals = segments.as_of_date_literals() %}
+{%- set one_date_written = literals | length <= 1 and not is_incremental() %}
+{#- The loaded rows this build writes again: those of dates after the run's first one
+    (every loaded date, when the loaded rows carry no stays). -#}
+{%- set restated_loaded = (
+    'as_of_date not in (select run_dates.as_of_date from run_dates)'
+    ~ (' and as_of_date > (select min(run_dates.as_of_date) from run_dates)'
+        if loaded_stays else '')
+) %}
 {%- set missing_purchases = [
     'cast(null as ' ~ dbt.type_timestamp() ~ ') as first_purchase_at',
     'cast(null as ' ~ dbt.type_timestamp() ~ ') as last_purchase_at',
@@ -49,7 +61,14 @@ segmented as (
 
 run_dates as (
 
-    select distinct as_of_date from segmented
+    -- The dates this build scores. Without dates given, int_as_of_dates_resolved holds
+    -- the one date of the scored customers, so they are not read twice (DuckDB would
+    -- then keep all of them in memory, or spill them, to read them again).
+    {% if literals -%}
+        select distinct as_of_date from segmented
+    {%- else -%}
+        select as_of_date from {{ ref('int_as_of_dates_resolved') }}
+    {%- endif %}
 
 ),
 
@@ -66,11 +85,7 @@ restated as (
             {{ figures | join(', ') }},
             {{ (purchases if loaded_purchases else missing_purchases) | join(', ') }}
         from {{ this }}
-        where
-            as_of_date not in (select run_dates.as_of_date from run_dates)
-            {%- if loaded_stays %}
-                and as_of_date > (select min(run_dates.as_of_date) from run_dates)
-            {%- endif %}
+        where {{ restated_loaded }}
     {%- endif %}
 
 ),
@@ -115,15 +130,15 @@ at_previous_date as (
 
 before_gap as (
 
-    -- Customers of this run not scored at the previous date but at an older one (their
-    -- history has a gap): their latest older row. Usually none.
+    -- Customers not scored at the previous date but at an older one (their history has
+    -- a gap): their latest older row. Usually none; one not written by this build
+    -- matches no row of final.
     select
         earlier.customer_id,
         max(earlier.as_of_date) as as_of_date
     from earlier
     where
         earlier.as_of_date < (select previous_date.as_of_date from previous_date)
-        and earlier.customer_id in (select restated.customer_id from restated)
         and earlier.customer_id
         not in (select at_previous_date.customer_id from at_previous_date)
     group by earlier.customer_id
@@ -163,7 +178,14 @@ timeline as (
     select
         as_of_date,
         row_number() over (order by as_of_date) as date_index
-    from (select distinct restated.as_of_date from restated) as dates
+    from (
+        select run_dates.as_of_date from run_dates
+        {%- if is_incremental() %}
+            union
+            select as_of_date from {{ this }}
+            where {{ restated_loaded }}
+        {%- endif %}
+    ) as dates
 
 ),
 
@@ -178,37 +200,43 @@ indexed as (
 
 ),
 
-islands as (
+{%- if not one_date_written %}
 
-    -- Several dates written (a backfill, or a date built before loaded ones): consecutive
-    -- date indexes in the same segment share date_index - row_number().
-    select
-        *,
-        date_index - row_number() over (
-            partition by customer_id, segment order by as_of_date
-        ) as stay_key
-    from indexed
-    where (select count(*) from timeline) > 1
+    islands as (
 
-),
+        -- Several dates may be written (a backfill, or a date built before loaded ones):
+        -- consecutive date indexes in the same segment share date_index - row_number().
+        select
+            *,
+            date_index - row_number() over (
+                partition by customer_id, segment order by as_of_date
+            ) as stay_key
+        from indexed
+        where (select count(*) from timeline) > 1
+
+    ),
+{%- endif %}
 
 stays as (
 
-    select
-        *,
-        lag(as_of_date) over (partition by customer_id order by as_of_date)
-            as run_previous_as_of_date,
-        lag(segment) over (partition by customer_id order by as_of_date)
-            as run_previous_segment,
-        min(as_of_date) over (partition by customer_id, segment, stay_key) as stay_start,
-        min(date_index) over (partition by customer_id, segment, stay_key)
-            as stay_start_index
-    from islands
+    {% if not one_date_written -%}
+        select
+            *,
+            lag(as_of_date) over (partition by customer_id order by as_of_date)
+                as run_previous_as_of_date,
+            lag(segment) over (partition by customer_id order by as_of_date)
+                as run_previous_segment,
+            min(as_of_date) over (partition by customer_id, segment, stay_key)
+                as stay_start,
+            min(date_index) over (partition by customer_id, segment, stay_key)
+                as stay_start_index
+        from islands
 
-    union all
+        union all
 
-    -- One date written (a build adding the latest date): each customer has one row,
-    -- and no window (each a sort of every row) is needed.
+    {% endif -%}
+    -- One date written (a first build, or a build adding the latest date): each
+    -- customer has one row, and no window (each a sort of every row) is needed.
     select
         *,
         cast(null as {{ dbt.type_bigint() }}) as stay_key,
@@ -217,7 +245,9 @@ stays as (
         as_of_date as stay_start,
         date_index as stay_start_index
     from indexed
-    where (select count(*) from timeline) = 1
+    {%- if not one_date_written %}
+        where (select count(*) from timeline) = 1
+    {%- endif %}
 
 ),
 

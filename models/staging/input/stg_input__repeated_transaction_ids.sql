@@ -5,10 +5,14 @@
 -- files, an id already in a loaded file also counts: that file sorts first, so every
 -- occurrence in the new files is a duplicate. Only the loaded files' id column is read.
 {{ config(materialized='table') }}
+{#- A Parquet file is read again for the second reference to raw_transactions (its id
+    column and row numbers are cheap to read); a CSV scan, numbered on one thread, is
+    kept. -#}
+{%- set read_again = segments.transactions_file_format() == 'parquet' %}
 
 with
 
-raw_transactions as (
+raw_transactions as {{ segments.not_materialized() if read_again }} (
 
     select
         source_file,
