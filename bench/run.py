@@ -312,7 +312,8 @@ def check_agreement(names: list[str], base: Path, workdir: Path) -> tuple[int, l
         else:
             reference = names[0]
             expected = report.parquet_relation(base / f"{reference}.parquet")
-        scored = 0
+        counted = con.execute(f"select count(*) from {expected}").fetchone()
+        scored = int(counted[0]) if counted else 0
         checked = []
         for name in names:
             if name == reference:
@@ -326,7 +327,10 @@ def check_agreement(names: list[str], base: Path, workdir: Path) -> tuple[int, l
                     f" of {scored:,}\n{shown}"
                 )
             checked.append(name)
-        print(f"  results agree: {', '.join(checked)} = {reference} ({scored:,} customers)")
+        if checked:
+            print(f"  results agree: {', '.join(checked)} = {reference} ({scored:,} customers)")
+        else:
+            print(f"  {reference}: {scored:,} customers (no other competitor to compare with)")
         return scored, checked
 
 
