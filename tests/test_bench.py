@@ -159,16 +159,18 @@ def test_the_dedup_query_drops_later_occurrences_of_a_repeated_id(
         assert differing > 0  # the plain query counts the repeated rows
 
 
+def _timed(name: str, seconds: float) -> run.Result:
+    """A competitor's result of one run taking `seconds` (wall and CPU)."""
+    return run.Result(name, [run.Run(seconds, seconds, 1024, 1.0)])
+
+
 def test_the_floor_of_a_build_is_set_against_each_target() -> None:
     """At 10M Parquet the floor is dbt's one-model run plus the dedup query, less one
     Python start-up, against 1.5 x hand-made + 3 s."""
 
-    def result(name: str, seconds: float) -> run.Result:
-        return run.Result(name, [run.Run(seconds, seconds, 1024, 1.0)])
-
     case = run.Case("10M", "parquet", Path("tx.parquet"), 10_000_000, 10_000_000, 1)
     case.results = {
-        name: result(name, s) for name, s in [("handmade", 3.0), ("handmade_dedup", 5.0)]
+        name: _timed(name, s) for name, s in [("handmade", 3.0), ("handmade_dedup", 5.0)]
     }
     starts = report.StartUp(dbt_import=2.0, duckdb_import=0.5, dbt_floor=3.5)
     text = report.results_section([case], 1, None, report.machine(), starts)
@@ -187,12 +189,9 @@ def test_the_floor_of_a_build_is_set_against_each_target() -> None:
 def test_the_floor_of_a_100m_build_is_set_against_polars_too() -> None:
     """At 100M the targets are 1.3 x hand-made and faster than polars and pandas."""
 
-    def result(name: str, seconds: float) -> run.Result:
-        return run.Result(name, [run.Run(seconds, seconds, 1024, 1.0)])
-
     case = run.Case("100M", "parquet", Path("tx.parquet"), 100_000_000, 100_000_000, 1)
     runs = [("handmade", 60.0), ("handmade_dedup", 70.0), ("polars", 65.0)]
-    case.results = {name: result(name, s) for name, s in runs}
+    case.results = {name: _timed(name, s) for name, s in runs}
     starts = report.StartUp(dbt_import=2.0, duckdb_import=0.5, dbt_floor=3.5)
     text = report.results_section([case], 1, None, report.machine(), starts)
     floors = text.split("### What a build that meets the input contract needs at least", 1)[1]
