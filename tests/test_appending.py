@@ -14,7 +14,7 @@ import pytest
 
 from cli import appending
 from cli.export import MARTS, PROFILE_MARTS
-from tests.test_end_to_end import build, clean_rows, segments, write_csv
+from tests.test_end_to_end import build, clean_rows, mart, segments, write_csv
 
 # Every mart a build without profiles makes, and the tables kept between builds.
 COMPARED = [
@@ -152,6 +152,67 @@ def test_a_changed_loaded_file_makes_the_build_read_every_file(
         row[3] for row in table_rows(appended_and_full["full"], "int_customer_totals")
     )
     assert frequency == full_frequency + 1
+
+
+def _rejected_model_reads_the_files(workdir: Path) -> bool:
+    """Whether the last build's rejected_transactions read the input (its compiled SQL,
+    written when the model ran)."""
+    compiled = workdir / ".segments" / "target" / "compiled" / "segments" / "models" / "marts"
+    sql = (compiled / "rejected_transactions.sql").read_text(encoding="utf-8")
+    assert ("where not is_accepted" in sql) != ("where false" in sql), sql
+    return "where not is_accepted" in sql
+
+
+def test_rejected_rows_are_looked_for_only_when_some_row_was_not_accepted(
+    tmp_path: Path,
+) -> None:
+    """A build whose accepted rows are as many as the files' rows writes no rejected row
+    without reading the files again; a file with a bad row makes it read them, also when
+    appended, and totals written before they counted their rows make it read them too."""
+    data = tmp_path / "data"
+    data.mkdir()
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    rows = sorted(clean_rows(customers=30, seed=5), key=lambda row: row[2])
+    half = len(rows) // 2
+    write_csv(data / "tx-1.csv", rows[:half])
+    pattern = str(data / "tx-*.csv")
+
+    clean = build(workdir, "--transactions", pattern)
+    assert clean.returncode == 0, clean.stderr + clean.stdout
+    assert not _rejected_model_reads_the_files(workdir)
+    assert table_rows(workdir, "rejected_transactions") == []
+
+    write_csv(
+        data / "tx-2.csv",
+        [*rows[half:], ["B00001", "C001", "1998-05-01 10:00:00", "abc", "paid", "Books"]],
+    )
+    appended = build(workdir, "--transactions", pattern)
+    assert appended.returncode == 0, appended.stderr + appended.stdout
+    assert "appending 1 new transactions file" in appended.stderr
+    assert _rejected_model_reads_the_files(workdir)
+    rejected = table_rows(workdir, "rejected_transactions")
+    assert [(Path(row[0]).name, row[2], row[3]) for row in rejected] == [
+        ("tx-2.csv", "invalid amount", "B00001")
+    ]
+    accepted = mart(workdir, "select sum(accepted_rows) from int_customer_totals")[0][0]
+    assert accepted == len(rows)
+
+    with duckdb.connect(str(workdir / "segments.duckdb")) as con:
+        con.execute("alter table main.int_customer_totals drop column accepted_rows")
+    write_csv(
+        data / "tx-3.csv",
+        [
+            ["N00001", "C003", "1998-06-02 10:00:00", "20.00", "paid", "Music"],
+            ["B00002", "C002", "", "10.00", "paid", "Books"],
+        ],
+    )
+    older = build(workdir, "--transactions", pattern)
+    assert older.returncode == 0, older.stderr + older.stdout
+    assert "appending 1 new transactions file" in older.stderr
+    assert _rejected_model_reads_the_files(workdir)
+    reasons = sorted(row[2] for row in table_rows(workdir, "rejected_transactions"))
+    assert reasons == ["invalid amount", "missing transaction_at"]
 
 
 def _file(folder: Path, name: str, text: str = "transaction_id\n") -> appending.InputFile:

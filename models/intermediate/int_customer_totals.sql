@@ -3,13 +3,19 @@
 -- files (segments.appending) reads only them and adds their totals to the customers they
 -- touch, every total being a count, sum, minimum or maximum; any other build recomputes
 -- it from every file. A build at given as-of dates leaves it empty: it reads the
--- transactions per date instead (int_customers_aggregated).
+-- transactions per date instead (int_customers_aggregated). accepted_rows, summed over
+-- the customers, tells rejected_transactions whether any input row was rejected.
 {{ config(
     materialized=segments.append_materialization(),
     unique_key='customer_id',
     incremental_strategy='delete+insert',
     full_refresh=(env_var('SEGMENTS_NEW_TRANSACTIONS_FILES', '') | trim == ''),
 ) }}
+{#- Totals written before accepted_rows existed keep it null: rejected_transactions then
+    reads the files. -#}
+{%- set loaded_has_accepted_rows = (
+    is_incremental() and segments.relation_has_column(this, 'accepted_rows')
+) %}
 
 with
 
@@ -37,7 +43,8 @@ added as (
 
     select
         customer_id,
-        {{ segments.transaction_totals() }}
+        {{ segments.transaction_totals() }},
+        count(*) as accepted_rows
     from classified
     group by customer_id
 
@@ -55,7 +62,12 @@ final as (
             added.paid_amount + coalesce(loaded.paid_amount, 0) as paid_amount,
             added.refunded_amount + coalesce(loaded.refunded_amount, 0) as refunded_amount,
             greatest(added.last_transaction_at, loaded.last_transaction_at)
-                as last_transaction_at
+                as last_transaction_at,
+            {% if loaded_has_accepted_rows -%}
+                added.accepted_rows + coalesce(loaded.accepted_rows, 0)
+            {%- else -%}
+                cast(null as {{ dbt.type_bigint() }})
+            {%- endif %} as accepted_rows
         from added
         left join {{ this }} as loaded
             on added.customer_id = loaded.customer_id
