@@ -108,6 +108,7 @@ def test_every_data_test_passes_after_appending(appended_and_full) -> None:
 
 
 def test_appended_rows_are_checked_against_the_loaded_files(appended_and_full) -> None:
+    assert _repeated_ids_looked_up(appended_and_full["appended"])
     rejected = table_rows(appended_and_full["appended"], "rejected_transactions")
     reasons = sorted((Path(row[0]).name, row[2], row[3]) for row in rejected)
     assert ("tx-1997-a.csv", "invalid amount", "B00001") in reasons
@@ -154,13 +155,25 @@ def test_a_changed_loaded_file_makes_the_build_read_every_file(
     assert frequency == full_frequency + 1
 
 
+def _compiled(workdir: Path, model: str) -> str:
+    """A model's SQL as the last build compiled it (when the model ran)."""
+    models = workdir / ".segments" / "target" / "compiled" / "segments" / "models"
+    return next(models.rglob(f"{model}.sql")).read_text(encoding="utf-8")
+
+
 def _rejected_model_reads_the_files(workdir: Path) -> bool:
-    """Whether the last build's rejected_transactions read the input (its compiled SQL,
-    written when the model ran)."""
-    compiled = workdir / ".segments" / "target" / "compiled" / "segments" / "models" / "marts"
-    sql = (compiled / "rejected_transactions.sql").read_text(encoding="utf-8")
+    """Whether the last build's rejected_transactions read the input."""
+    sql = _compiled(workdir, "rejected_transactions")
     assert ("where not is_accepted" in sql) != ("where false" in sql), sql
     return "where not is_accepted" in sql
+
+
+def _repeated_ids_looked_up(workdir: Path) -> bool:
+    """Whether the last build's checked rows look their ids up in the repeated ids."""
+    sql = _compiled(workdir, "stg_input__checked_transactions")
+    looked_up = "left join repeated_rows" in sql
+    assert looked_up != ("no id is repeated" in sql), sql
+    return looked_up
 
 
 def test_rejected_rows_are_looked_for_only_when_some_row_was_not_accepted(
@@ -181,6 +194,7 @@ def test_rejected_rows_are_looked_for_only_when_some_row_was_not_accepted(
     clean = build(workdir, "--transactions", pattern)
     assert clean.returncode == 0, clean.stderr + clean.stdout
     assert not _rejected_model_reads_the_files(workdir)
+    assert not _repeated_ids_looked_up(workdir)
     assert table_rows(workdir, "rejected_transactions") == []
 
     write_csv(

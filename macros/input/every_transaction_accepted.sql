@@ -10,16 +10,9 @@
     differ unless the files are empty.
 -#}
 {% macro every_transaction_accepted(totals, files_counted) %}
-    {%- if not execute or totals is string or files_counted is string -%}
+    {%- if not (segments.relation_exists(totals) and segments.relation_exists(files_counted)) -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- for relation in [totals, files_counted] -%}
-        {%- if adapter.get_relation(
-            database=relation.database, schema=relation.schema, identifier=relation.identifier
-        ) is none -%}
-            {{ return(false) }}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if not segments.relation_has_column(totals, 'accepted_rows') -%}
         {{ return(false) }}
     {%- endif -%}

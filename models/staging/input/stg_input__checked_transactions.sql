@@ -1,7 +1,15 @@
 -- Every raw row, typed, with the reason it breaks the input contract (null when it does
 -- not). A view on DuckDB: each model reading it scans the file again, which costs less
 -- than writing every row to a table; repeated transaction ids are looked up in the small
--- stg_input__repeated_transaction_ids table rather than grouped again.
+-- stg_input__repeated_transaction_ids table rather than grouped again, and only when that
+-- table has a row: the view is made again in every build, after the table.
+{#- Without a repeated transaction id (the usual case) every row is its id's first
+    occurrence. Leaving the lookup out matters for CSV: a join on the row number, which
+    the CSV reader's scan numbers with a window, keeps the scan and every check on one
+    thread. -#}
+{%- set ids_repeated = not segments.relation_is_empty(
+    ref('stg_input__repeated_transaction_ids')
+) %}
 
 with
 
@@ -64,25 +72,37 @@ typed as (
 
 ),
 
-repeated_rows as (
+{% if ids_repeated -%}
+    repeated_rows as (
 
-    select * from {{ ref('stg_input__repeated_transaction_ids') }}
+        select * from {{ ref('stg_input__repeated_transaction_ids') }}
 
-),
+    ),
 
-occurrences as (
+    occurrences as (
 
-    -- A row whose transaction_id appears once is not in repeated_rows: occurrence 1.
-    select
-        typed.*,
-        coalesce(repeated_rows.transaction_id_occurrence, 1) as transaction_id_occurrence
-    from typed
-    left join repeated_rows
-        on
-            typed.source_file = repeated_rows.source_file
-            and typed.source_row_number = repeated_rows.source_row_number
+        -- A row whose transaction_id appears once is not in repeated_rows: occurrence 1.
+        select
+            typed.*,
+            coalesce(repeated_rows.transaction_id_occurrence, 1) as transaction_id_occurrence
+        from typed
+        left join repeated_rows
+            on
+                typed.source_file = repeated_rows.source_file
+                and typed.source_row_number = repeated_rows.source_row_number
 
-),
+    ),
+{%- else -%}
+    occurrences as (
+
+        -- stg_input__repeated_transaction_ids is empty: no id is repeated.
+        select
+            typed.*,
+            cast(1 as {{ dbt.type_bigint() }}) as transaction_id_occurrence
+        from typed
+
+    ),
+{%- endif %}
 
 final as (
 
