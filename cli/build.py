@@ -204,7 +204,9 @@ def run_build(
             raise SegmentsError(f"{rejected} rejected (see {see}); failing because of --strict")
         console.note(f"warning: {rejected} rejected (see {see})")
     if settings is None:  # a PostgreSQL server serves its own tables
-        typer.echo(serving.publish(folder).summary_line())
+        # A DuckDB build's mart views read other marts; a Spark build's read its warehouse.
+        published = serving.publish(folder, views_read_marts=target is Target.duckdb)
+        typer.echo(published.summary_line())
 
 
 def build_vars(

@@ -77,13 +77,18 @@ def serving_paths(folder: Workdir) -> ServingPaths:
     return ServingPaths(folder.root / SERVING_FOLDER)
 
 
-def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
+def publish(
+    folder: Workdir, marts: Iterable[str] = MARTS, *, views_read_marts: bool = True
+) -> Publication:
     """Copy the marts of the build database to the serving copy, one atomic swap per file.
 
     Only the marts the build database holds are published; a mart it does not hold (a
     build that skipped it) is left out of the new DuckDB file and its Parquet file is
-    removed once the new files are in place. On any failure the temporary files are
-    removed and the previous serving copy is left as it was.
+    removed once the new files are in place. `views_read_marts` says that a mart which is
+    a view reads only other marts (customer_segments after a DuckDB build): it is kept as
+    a view in the DuckDB file. Otherwise (a Spark build's marts are views over its
+    warehouse files) every mart is written as a table. On any failure the temporary files
+    are removed and the previous serving copy is left as it was.
     """
     started = time.monotonic()
     paths = serving_paths(folder)
@@ -100,7 +105,7 @@ def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
     }
     temporary = [temp_database, Path(f"{temp_database}.wal"), *temp_parquet.values()]
     try:
-        rows = _write_copies(folder.database, temp_database, temp_parquet)
+        rows = _write_copies(folder.database, temp_database, temp_parquet, views_read_marts)
         _fsync(temp_database)
         for mart in rows:
             os.replace(temp_parquet[mart], paths.parquet(mart))
@@ -127,7 +132,10 @@ def publish(folder: Workdir, marts: Iterable[str] = MARTS) -> Publication:
 
 
 def _write_copies(
-    build_database: Path, temp_database: Path, temp_parquet: dict[str, Path]
+    build_database: Path,
+    temp_database: Path,
+    temp_parquet: dict[str, Path],
+    views_read_marts: bool,
 ) -> dict[str, int]:
     """Write the marts the build database holds to the temporary DuckDB file and to their
     temporary Parquet files (flushed to disk); return the rows of each mart written.
@@ -136,14 +144,15 @@ def _write_copies(
     takes the build's write lock; the connection is closed before anything is swapped in.
     The Parquet files are written from the build database on a second cursor, in a second
     thread, while the first makes the DuckDB file: the two copies share the cores instead
-    of following each other. When every mart is a table of the build database (always
-    after a DuckDB build), the DuckDB file is a copy of the build database's file with
-    everything but the marts dropped (`_copy_database`); otherwise (a Spark build's marts
-    are views over its warehouse) each mart is written as a new table.
+    of following each other. When every mart is a table of the build database, or a view
+    reading other marts (always after a DuckDB build), the DuckDB file is a copy of the
+    build database's file with everything but the marts dropped (`_copy_database`);
+    otherwise (a Spark build's marts are views over its warehouse) each mart is written as
+    a new table.
     """
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_sql_string(build_database)} as build (read_only)")
-        present, copy_file = _marts_in_build(con, tuple(temp_parquet))
+        present, copy_file = _marts_in_build(con, tuple(temp_parquet), views_read_marts)
         parquet = {mart: temp_parquet[mart] for mart in present}
         cursor = con.cursor()
         try:
@@ -168,10 +177,10 @@ def _write_copies(
 
 
 def _marts_in_build(
-    con: duckdb.DuckDBPyConnection, marts: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection, marts: tuple[str, ...], views_read_marts: bool
 ) -> tuple[list[str], bool]:
-    """The marts the attached build database holds, in the order given, and whether all of
-    them are tables (a Spark build's marts are views)."""
+    """The marts the attached build database holds, in the order given, and whether its
+    file can be copied: every mart a table, or a view when views read only marts."""
     kinds = {
         str(name).lower(): kind
         for name, kind in con.execute(
@@ -180,12 +189,14 @@ def _marts_in_build(
         ).fetchall()
     }
     present = [mart for mart in marts if mart.lower() in kinds]
-    return present, all(kinds[mart.lower()] == "BASE TABLE" for mart in present)
+    copyable = {"BASE TABLE", "VIEW"} if views_read_marts else {"BASE TABLE"}
+    return present, all(kinds[mart.lower()] in copyable for mart in present)
 
 
 def _copy_database(build_database: Path, path: Path, marts: list[str]) -> None:
     """Copy the build database's file (and its WAL, if dbt left one) to `path`, then drop
-    every view, every table but the marts and every other schema from the copy.
+    every view and table but the marts and every other schema from the copy; a mart that
+    is a view must still read in the copy (it reads only other marts), or the copy fails.
 
     A file copy takes a fraction of a second where writing the marts again took seconds
     (about 3 s for 2.2M customers and their history). The copy keeps the space the dropped
@@ -201,8 +212,12 @@ def _copy_database(build_database: Path, path: Path, marts: list[str]) -> None:
             "select schema_name, view_name from duckdb_views()"
             " where not internal and database_name = current_database()"
         ).fetchall()
+        kept_views = []
         for schema, name in views:
-            con.execute(f"drop view {_identifier(schema)}.{_identifier(name)}")
+            if schema == "main" and str(name).lower() in keep:
+                kept_views.append(name)
+            else:
+                con.execute(f"drop view {_identifier(schema)}.{_identifier(name)}")
         tables = con.execute(
             "select schema_name, table_name from duckdb_tables()"
             " where database_name = current_database()"
@@ -217,6 +232,9 @@ def _copy_database(build_database: Path, path: Path, marts: list[str]) -> None:
         ).fetchall()
         for (schema,) in schemas:
             con.execute(f"drop schema {_identifier(schema)} cascade")
+        for name in kept_views:
+            # Binds the view's query: fails when it reads anything the copy dropped.
+            con.execute(f"select * from main.{_identifier(name)} limit 0").fetchall()
         con.execute("checkpoint")
 
 

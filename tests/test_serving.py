@@ -191,11 +191,9 @@ PROFILE_MARTS = (
 
 
 def serving_tables(workdir: Path) -> dict[str, int]:
-    """The tables of the serving DuckDB file and their rows."""
+    """The marts of the serving DuckDB file (tables, and views reading them) and their rows."""
     with duckdb.connect(str(workdir / "serving" / "segments.duckdb"), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_type = 'BASE TABLE'"
-        ).fetchall()
+        tables = con.execute("select table_name from information_schema.tables").fetchall()
         return {
             name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in tables
         }
@@ -226,12 +224,13 @@ def test_marts_missing_from_the_build_are_left_out_of_the_serving_copy(
     with duckdb.connect(str(folder.database)) as con:
         for mart in PROFILE_MARTS:
             con.execute(f"drop table {mart}")
-        # A Spark build exposes its marts as views: they are published as tables.
+        # A Spark build exposes its marts as views over its warehouse: they are
+        # published as tables.
         con.execute("alter table segment_summary rename to summary_table")
         con.execute("create view segment_summary as select * from summary_table")
         customers = con.execute("select count(*) from customer_segments").fetchone()
 
-    publication = serving.publish(folder)
+    publication = serving.publish(folder, views_read_marts=False)
 
     kept = [mart for mart in MARTS if mart not in PROFILE_MARTS]
     assert list(publication.rows) == kept
@@ -251,13 +250,25 @@ def test_the_serving_database_holds_the_marts_only_and_equals_the_build(
     built: Path, tmp_path: Path
 ) -> None:
     """After a DuckDB build the serving file is a copy of the build database's file with
-    everything but the marts dropped: no view, no intermediate table, no other schema."""
+    everything but the marts dropped: no other view, no intermediate table, no other
+    schema. customer_segments stays a view: it reads segment_history alone, so it reads
+    in the copy, wherever the file is moved and whatever name it is attached under."""
     folder = copy_of_build(built, tmp_path / "work")
+    expected = [
+        ("main", mart, "VIEW" if mart == "customer_segments" else "BASE TABLE") for mart in MARTS
+    ]
+    moved = tmp_path / "elsewhere" / "copy.duckdb"
+    moved.parent.mkdir()
+    shutil.copyfile(folder.root / "serving" / "segments.duckdb", moved)
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"attach '{moved}' as served (read_only)")
+        moved_rows = con.execute("select count(*) from served.main.customer_segments").fetchone()
     with duckdb.connect(str(folder.root / "serving" / "segments.duckdb"), read_only=True) as con:
         relations = con.execute(
             "select table_schema, table_name, table_type from information_schema.tables"
         ).fetchall()
-        assert sorted(relations) == sorted(("main", mart, "BASE TABLE") for mart in MARTS)
+        assert sorted(relations) == sorted(expected)
+        assert moved_rows == con.execute("select count(*) from customer_segments").fetchone()
         con.execute(f"attach '{folder.database}' as build (read_only)")
         for mart in MARTS:
             for left, right in ((mart, f"build.main.{mart}"), (f"build.main.{mart}", mart)):
@@ -273,9 +284,11 @@ def test_a_build_database_with_a_wal_is_published_with_it(built: Path, tmp_path:
     with duckdb.connect(str(folder.database)) as con:
         con.execute("pragma disable_checkpoint_on_shutdown")
         customers = con.execute("select count(*) from customer_segments").fetchone()
+        # customer_segments is a view over segment_history's current date.
         con.execute(
-            "delete from customer_segments"
+            "delete from segment_history"
             " where customer_id = (select min(customer_id) from customer_segments)"
+            " and as_of_date = (select max(as_of_date) from customer_segments)"
         )
     assert Path(f"{folder.database}.wal").exists()
 
@@ -294,15 +307,31 @@ def test_a_failed_publication_leaves_the_previous_copy_untouched(
     folder = copy_of_build(built, tmp_path / "work")
     before = serving_files(folder.root)
     with duckdb.connect(str(folder.database)) as con:
-        con.execute("drop table segment_history")
+        con.execute("drop table segment_transitions")
         # Fails while it is read, after the first marts are written.
         con.execute(
-            "create view segment_history as select cast(customer_id as integer) as customer_id"
-            " from customer_segments"
+            "create view segment_transitions as"
+            " select cast(customer_id as integer) as customer_id from customer_segments"
         )
     with pytest.raises(SegmentsError, match=r"previous copy in .* is unchanged"):
         serving.publish(folder)
     assert serving_files(folder.root) == before
+
+
+def test_a_mart_view_reading_more_than_the_marts_fails_the_publication(
+    built: Path, tmp_path: Path
+) -> None:
+    """A mart that is a view must read only other marts: the copy drops everything else,
+    so a view reading anything more would not read in the serving file."""
+    folder = copy_of_build(built, tmp_path / "work")
+    before = serving_files(folder.root)
+    with duckdb.connect(str(folder.database)) as con:
+        con.execute("alter table segment_summary rename to summary_table")
+        con.execute("create view segment_summary as select * from summary_table")
+    with pytest.raises(SegmentsError, match=r"summary_table.*previous copy in .* is unchanged"):
+        serving.publish(folder)
+    assert serving_files(folder.root) == before
+    assert [p.name for p in (folder.root / "serving").rglob(".*")] == []
 
 
 def test_a_brief_reader_of_the_build_database_does_not_fail_the_build(built: Path) -> None:

@@ -1,7 +1,21 @@
 -- One row per customer scored at the current (latest) as-of date of the build: RFM
 -- figures, scores, the named segment, and where the customer was before: the current
 -- date's rows of segment_history, which this build has just written, with the segment's
--- texts.
+-- texts. A view on DuckDB and PostgreSQL (segments.current_segments_materialization), so
+-- the scored customers are written once; the view then reads nothing but segment_history
+-- (the current date and the segment texts are written into it while it is made), so the
+-- serving copy, which keeps the marts alone, can hold it. A table on Spark.
+{{ config(materialized=segments.current_segments_materialization()) }}
+{%- set as_of_dates = ref('int_as_of_dates_resolved') %}
+{%- set segment_definitions = ref('stg_seeds__segment_definitions') %}
+{%- set self_contained = config.get('materialized') == 'view' %}
+{%- set current_date = (
+    segments.current_as_of_date_literal(as_of_dates) if self_contained else none
+) %}
+{%- set definitions_literal = (
+    segments.segment_definitions_literal(segment_definitions) if self_contained else none
+) %}
+
 with
 
 history as (
@@ -10,16 +24,17 @@ history as (
 
 ),
 
-as_of_dates as (
-
-    select as_of_date from {{ ref('int_as_of_dates_resolved') }}
-    where is_current
-
-),
-
 definitions as (
 
-    select * from {{ ref('stg_seeds__segment_definitions') }}
+    {% if definitions_literal -%}
+        {{ definitions_literal }}
+    {%- else -%}
+        select
+            segment,
+            segment_description,
+            recommended_action
+        from {{ segment_definitions }}
+    {%- endif %}
 
 ),
 
@@ -27,8 +42,16 @@ current_customers as (
 
     select history.*
     from history
-    inner join as_of_dates
-        on history.as_of_date = as_of_dates.as_of_date
+    where
+        {% if current_date -%}
+            history.as_of_date = {{ current_date }}
+        {%- else -%}
+            history.as_of_date = (
+                select resolved.as_of_date
+                from {{ as_of_dates }} as resolved
+                where resolved.is_current
+            )
+        {%- endif %}
 
 ),
 
