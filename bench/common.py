@@ -11,9 +11,9 @@ columns of `RESULT_COLUMNS`. Its last line on stdout is JSON: `{"seconds": ..., 
 (time from start of reading to the result written, without interpreter start-up).
 
 The competitors skip the input validation of the models (rejected rows, duplicate ids,
-unparseable values; bench.handmade_dedup applies the repeated-id rule only): generated
-data has no bad rows, so validation would reject nothing and the rules give the same
-result. They do apply the same normalisation of clean values:
+unparseable values; bench.handmade_dedup and bench.polars_dedup apply the repeated-id
+rule only): generated data has no bad rows, so validation would reject nothing and the
+rules give the same result. They do apply the same normalisation of clean values:
 status trimmed and lower-cased, empty status meaning `paid`.
 """
 

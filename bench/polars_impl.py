@@ -14,19 +14,26 @@ from bench import common
 
 
 def scan(path: Path, file_format: str) -> pl.LazyFrame:
+    """The columns the rules need."""
+    return scan_all(path, file_format).select(common.INPUT_COLUMNS)
+
+
+def scan_all(path: Path, file_format: str) -> pl.LazyFrame:
+    """Every column of the file, the rules' columns typed as the contract says."""
     if file_format == "parquet":
         frame = pl.scan_parquet(path)
     else:
         frame = pl.scan_csv(
             path,
             schema_overrides={
+                "transaction_id": pl.String,
                 "customer_id": pl.String,
                 "transaction_at": pl.Datetime("us"),
                 "amount": pl.Float64,
                 "status": pl.String,
             },
         )
-    return frame.select(common.INPUT_COLUMNS)
+    return frame
 
 
 def score(column: str, descending: bool = False) -> pl.Expr:
@@ -34,7 +41,8 @@ def score(column: str, descending: bool = False) -> pl.Expr:
     return 1 + (5 * (rank - 1)) // pl.len()
 
 
-def run(path: Path, out: Path, file_format: str) -> int:
+def run(path: Path, out: Path, file_format: str, frame: pl.LazyFrame | None = None) -> int:
+    """Score the transactions of `path` (or `frame`, the same rows prepared otherwise)."""
     status = pl.col("status").str.strip_chars().str.to_lowercase()
     is_refund = (pl.col("status") == "refunded") | (pl.col("units") < 0)
     grid = pl.LazyFrame(
@@ -43,7 +51,7 @@ def run(path: Path, out: Path, file_format: str) -> int:
         orient="row",
     )
     result = (
-        scan(path, file_format)
+        (scan(path, file_format) if frame is None else frame)
         .with_columns(
             status=pl.when(status.is_null() | (status == ""))
             .then(pl.lit("paid"))

@@ -7,8 +7,9 @@ For each size it generates the transactions with `segments generate` (cached in
 `--data-dir`), then runs every competitor as its own process, `--rounds` times, rotating
 their order each round: `segments build`, the hand-made DuckDB query (`bench.handmade`),
 the same query with the contract's repeated-id rule (`bench.handmade_dedup`), pandas
-(`bench.pandas_impl`) and polars (`bench.polars_impl`). It reports the median wall time,
-the peak memory (see `bench.measure`) and the ratio to the hand-made query, fails unless
+(`bench.pandas_impl`), polars (`bench.polars_impl`) and polars with the repeated-id rule
+(`bench.polars_dedup`). It reports the median wall time, the peak memory (see
+`bench.measure`) and the ratio to the hand-made query, fails unless
 every competitor's result equals the build's `customer_segments` row for row, and writes
 the table into docs/benchmarks.md between its markers.
 
@@ -47,6 +48,7 @@ COMPETITORS: dict[str, str | None] = {
     "handmade_dedup": "bench.handmade_dedup",
     "pandas": "bench.pandas_impl",
     "polars": "bench.polars_impl",
+    "polars_dedup": "bench.polars_dedup",
 }
 # Mean transactions per customer of `segments generate` with its default dates (measured
 # on 1M rows): turns a size in transactions into a --customers argument.
