@@ -1,8 +1,10 @@
 """Run dbt as a subprocess and explain its failures in one line.
 
-dbt runs in a child process with an argument list (never a shell string). dbt's in-process
-`dbtRunner` is not used because it keeps the DuckDB file locked after it returns.
-Statuses come from `run_results.json`, never from scraping dbt's output.
+dbt runs in a child process (`cli.dbt_child`) with an argument list (never a shell
+string). dbt's in-process `dbtRunner` is not called from the CLI's own process because it
+keeps the DuckDB file locked after it returns. Statuses come from `run_results.json`,
+never from scraping dbt's output; for a build or a test the child writes that file
+itself, and dbt skips its other artifacts (see cli.dbt_child).
 """
 
 from __future__ import annotations
@@ -17,10 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cli import dbt_child
 from cli.errors import SegmentsError
 from cli.project import Workdir, project_dir
 
-DBT_ENTRY = "import sys; from dbt.cli.main import cli; sys.exit(cli())"
+# -P: the working folder (the child's cwd) is not put on the module path, so nothing in it
+# can shadow a module.
+DBT_CHILD = ["-P", "-m", "cli.dbt_child"]
+# The commands whose results the CLI reads: the child writes them, and dbt skips its
+# manifest.json (see cli.dbt_child).
+OWN_RESULTS = ("build", "test")
 DBT_TARGET = "duckdb"
 # Unit tests check the models' logic on fixed fixtures; `make test` runs them. A user's
 # build or test run checks the data only.
@@ -74,8 +82,7 @@ def dbt_command(
     project = str(project_dir())
     return [
         sys.executable,
-        "-c",
-        DBT_ENTRY,
+        *DBT_CHILD,
         *command.split(),  # "docs generate": a subcommand is its own argument
         "--project-dir",
         project,
@@ -88,15 +95,20 @@ def dbt_command(
         "--log-path",
         str(workdir.log_path),
         "--no-use-colors",
-        *(DATA_ONLY if command in ("build", "test") else []),
+        *(["--no-write-json", *DATA_ONLY] if command in OWN_RESULTS else []),
         *selection,
         "--vars",
         json.dumps(dict(dbt_vars)),
     ]
 
 
-def dbt_environment(workdir: Workdir, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def dbt_environment(
+    workdir: Workdir, extra: Mapping[str, str] | None = None, command: str = "build"
+) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop(dbt_child.RESULTS_FOLDER_ENV, None)
+    if command in OWN_RESULTS:
+        env[dbt_child.RESULTS_FOLDER_ENV] = str(workdir.target_path)
     env.update(
         # Only an appending build sets it (cli.appending); never inherited from the shell.
         SEGMENTS_NEW_TRANSACTIONS_FILES="",
@@ -138,15 +150,16 @@ def run_dbt(
     """Run `dbt <command>` for a working folder, saving its output to the log folder.
     `env` adds environment variables (the new files of an appending build)."""
     workdir.create()
-    run_results = workdir.target_path / "run_results.json"
-    run_results.unlink(missing_ok=True)
+    run_results = workdir.target_path / dbt_child.RUN_RESULTS
+    for stale in (run_results, workdir.target_path / dbt_child.FAILED_TEST_MESSAGES):
+        stale.unlink(missing_ok=True)
     args = dbt_command(command, workdir, dbt_vars, target, selection)
     lines: list[str] = []
     try:
         with subprocess.Popen(
             args,
             cwd=workdir.root,
-            env=dbt_environment(workdir, env),
+            env=dbt_environment(workdir, env, command),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -225,14 +238,13 @@ def _failed_node_message(run: DbtRun) -> str | None:
 
 
 def _test_error_message(workdir: Workdir, unique_id: str) -> str | None:
-    manifest = workdir.target_path / "manifest.json"
+    """The `meta.error_message` of a failed test, as the dbt child recorded it."""
+    path = workdir.target_path / dbt_child.FAILED_TEST_MESSAGES
     try:
-        nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+        messages = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    node = nodes.get(unique_id) or {}
-    meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
-    message = meta.get("error_message")
+    message = messages.get(unique_id) if isinstance(messages, dict) else None
     return _first_line(str(message)) if message else None
 
 

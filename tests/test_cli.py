@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -619,9 +620,10 @@ def test_project_dir_holds_the_dbt_project() -> None:
 
 def test_dbt_command_is_an_argument_list(tmp_path: Path) -> None:
     args = dbt_runner.dbt_command("build", Workdir(tmp_path), {"as_of_date": "1998-07-01"})
-    assert args[:3] == [sys.executable, "-c", dbt_runner.DBT_ENTRY]
-    assert args[3] == "build"
-    flags = dict(zip(args[4::2], args[5::2], strict=False))
+    assert args[:4] == [sys.executable, "-P", "-m", "cli.dbt_child"]
+    assert args[4] == "build"
+    assert "--no-write-json" in args  # the child writes the results the CLI reads
+    flags = dict(zip(args[5::2], args[6::2], strict=False))
     assert flags["--project-dir"] == str(project_dir())
     assert flags["--profiles-dir"] == str(project_dir())
     assert flags["--target-path"] == str(tmp_path / ".segments" / "target")
@@ -634,6 +636,33 @@ def test_dbt_environment_points_at_the_workdir_database(tmp_path: Path) -> None:
     assert env["SEGMENTS_DUCKDB_PATH"] == str(tmp_path / "segments.duckdb")
     assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
     assert env["DO_NOT_TRACK"] == "1"
+    assert env["SEGMENTS_DBT_RESULTS"] == str(tmp_path / ".segments" / "target")
+
+
+@pytest.mark.parametrize(
+    "args", [["build", "--project-dir", "no-such-project"], ["build", "--no-such-flag"]]
+)
+def test_the_dbt_child_exits_2_with_a_reason_when_dbt_cannot_run(
+    tmp_path: Path, args: list[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, *dbt_runner.DBT_CHILD, *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: "), done.stderr
+    assert not (tmp_path / "target").exists()
+
+
+def test_dbt_writes_its_own_artifacts_for_docs(tmp_path: Path) -> None:
+    """`docs generate` needs dbt's manifest.json and catalog.json: dbt writes them."""
+    args = dbt_runner.dbt_command("docs generate", Workdir(tmp_path), {})
+    assert "--no-write-json" not in args
+    env = dbt_runner.dbt_environment(Workdir(tmp_path), command="docs generate")
+    assert "SEGMENTS_DBT_RESULTS" not in env
 
 
 @pytest.mark.parametrize(
@@ -663,8 +692,8 @@ def test_failure_message_uses_a_failed_test_meta(tmp_path: Path) -> None:
     workdir = Workdir(tmp_path)
     workdir.create()
     uid = "test.segments.shares_sum_to_one.abc123"
-    manifest = {"nodes": {uid: {"config": {"meta": {"error_message": "shares must sum to 1"}}}}}
-    (workdir.target_path / "manifest.json").write_text(json.dumps(manifest))
+    messages = {uid: "shares must sum to 1"}
+    (workdir.target_path / "failed_test_messages.json").write_text(json.dumps(messages))
     results = [
         {"unique_id": "model.segments.a", "status": "success"},
         {"unique_id": uid, "status": "fail", "failures": 3, "message": "Got 3 results"},

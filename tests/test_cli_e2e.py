@@ -224,7 +224,7 @@ def test_memory_limit_and_spill_folder_come_from_the_environment(tmp_path: Path)
     project = str(Path(cli.__file__).absolute().parent.parent)
     shown = subprocess.run(
         [
-            sys.executable, "-c", dbt_runner.DBT_ENTRY, "show", "--inline",
+            sys.executable, *dbt_runner.DBT_CHILD, "show", "--inline",
             "select current_setting('memory_limit') as memory_limit,"
             " current_setting('temp_directory') as temp_directory",
             "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
