@@ -278,6 +278,25 @@ def test_the_serving_database_holds_the_marts_only_and_equals_the_build(
                 assert missing == (0,), (mart, left)
 
 
+def test_the_parquet_files_keep_counts_as_integers(built: Path) -> None:
+    """frequency is a count: a 64-bit integer in the Parquet files, not the floating-point
+    number a 128-bit DuckDB sum would become there."""
+    folder = built / "serving" / "parquet"
+    with duckdb.connect(":memory:") as con:
+        for mart in ("customer_segments", "segment_history"):
+            path = str(folder / f"{mart}.parquet")
+            kinds = dict(
+                con.execute(
+                    "select name, type from parquet_schema(?) where name in ('frequency',"
+                    " 'recency_days', 'r_score')",
+                    [path],
+                ).fetchall()
+            )
+            assert kinds == {"frequency": "INT64", "recency_days": "INT64", "r_score": "INT64"}
+            (total,) = con.execute("select sum(frequency) from read_parquet(?)", [path]).fetchone()
+            assert isinstance(total, int) and total > 0
+
+
 def test_a_build_database_with_a_wal_is_published_with_it(built: Path, tmp_path: Path) -> None:
     """Changes still in the build database's WAL (not yet checkpointed) are published."""
     folder = copy_of_build(built, tmp_path / "work")

@@ -15,12 +15,14 @@
     column, as the select list of a grouped query: paid purchases (first and last date,
     count, amount), refunded amount, and the latest transaction of any kind (the default
     as-of date is the day after the latest of these). Shared by int_customer_totals and
-    the as-of-date path of int_customers_aggregated.
+    the as-of-date path of int_customers_aggregated. The count is a count, not a sum of
+    ones: a 64-bit integer on every engine (DuckDB sums integers into a 128-bit HUGEINT,
+    which Parquet files and some BI drivers can only hold as a floating-point number).
 -#}
 {% macro transaction_totals() -%}
     min(case when transaction_kind = 'paid' then transaction_at end) as first_purchase_at,
     max(case when transaction_kind = 'paid' then transaction_at end) as last_purchase_at,
-    sum(case when transaction_kind = 'paid' then 1 else 0 end) as frequency,
+    count(case when transaction_kind = 'paid' then 1 end) as frequency,
     sum(case when transaction_kind = 'paid' then amount else 0 end) as paid_amount,
     sum(case when transaction_kind = 'refund' then abs(amount) else 0 end) as refunded_amount,
     max(transaction_at) as last_transaction_at
