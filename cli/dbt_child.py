@@ -38,7 +38,11 @@ def run(argv: list[str]) -> int:
     outcome = dbtRunner().invoke(argv)
     folder = os.environ.get(RESULTS_FOLDER_ENV)
     if folder and outcome.result is not None and hasattr(outcome.result, "results"):
-        write_results(outcome.result, Path(folder))
+        try:
+            write_results(outcome.result, Path(folder))
+        except OSError as exc:
+            print(f"Error: could not write the run's results to {folder}: {exc}", file=sys.stderr)
+            return 2
     if outcome.success:
         return 0
     if outcome.result is not None:

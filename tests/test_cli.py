@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -752,3 +753,31 @@ def test_build_scope_runs_guard_tests_and_leaves_out_profiles_unless_asked() -> 
     assert BuildScope.choose(True, {}, Target.duckdb, all_tests=True).selection() == []
     assert BuildScope.choose(None, {}, Target.postgres).profiles
     assert BuildScope.choose(False, {}, Target.spark).profiles
+
+
+def test_the_dbt_child_fails_in_one_line_when_it_cannot_write_the_results(
+    tmp_path: Path,
+) -> None:
+    """A results folder that cannot be made (a file stands in its place) is a one-line error
+    and exit code 2, never a traceback."""
+    blocker = tmp_path / "target"
+    blocker.write_text("not a folder", encoding="utf-8")
+    project = str(project_dir())
+    done = subprocess.run(
+        [
+            sys.executable, *dbt_runner.DBT_CHILD, "seed", "--select", "segment_grid",
+            "--project-dir", project,
+            "--profiles-dir", project, "--target-path", str(tmp_path / "dbt-target"),
+            "--log-path", str(tmp_path / "logs"), "--vars",
+            json.dumps({"transactions_path": str(tmp_path / "none.csv")}),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "SEGMENTS_DBT_RESULTS": str(blocker / "inside"),
+             "SEGMENTS_DUCKDB_PATH": str(tmp_path / "x.duckdb")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("Error: could not write the run's results"), done.stderr
