@@ -2,11 +2,12 @@
 
 PRODUCT.md: "The first occurrence of a repeated transaction_id is kept; later ones are
 rejected as duplicates." A build that honours the contract cannot count a later occurrence,
-so it must find the repeated ids: group every transaction id of the file. This competitor
-is `bench.handmade` over the file with that rule applied (the ids seen more than once,
-then every row but each one's first dropped) and nothing else of the validation (no typing
-of raw text, no rejected rows written). Its time is a lower bound of the work any build
-meeting the contract does, on the same engine.
+so it must know the repeated ids. This competitor is `bench.handmade` over the file with
+that rule applied the cheapest exact way, as the build applies it: when every id is greater
+than the one read before it, no id is repeated and nothing is grouped; otherwise the ids
+seen more than once are grouped and every row but each one's first is dropped. Nothing
+else of the validation (no typing of raw text, no rejected rows written). Its time is a
+lower bound of the work any build meeting the contract does, on the same engine.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from bench import common, handmade
 
 def deduplicated(path: Path, file_format: str) -> str:
     """The file's rows without the later occurrences of a repeated transaction_id; the
-    first occurrence is the one with the lowest row number in the file. A Parquet file is
+    first occurrence is the one with the lowest row number in the file. The ids are
+    grouped only when one of them is not greater than the one read before it. A Parquet file is
     read twice (the ids alone, then the rows); a CSV file is read once, numbered and kept
     (reading it twice took 12.3 s at 10M, once 8.7 s)."""
     if file_format == "parquet":
@@ -38,6 +40,14 @@ def deduplicated(path: Path, file_format: str) -> str:
     anti join (
         select transaction_id, min({number}) as first_row
         from {numbered} as repeated
+        where (
+            select count(case when transaction_id <= previous_id then 1 end) > 0
+            from (
+                select transaction_id, lag(transaction_id) over () as previous_id
+                from {numbered} as read_in_order
+                where transaction_id is not null
+            ) as steps
+        )
         group by transaction_id
         having count(*) > 1
     ) as repeated

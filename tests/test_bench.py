@@ -126,13 +126,17 @@ def test_history_check_accepts_equal_and_rejects_different_history(tmp_path: Pat
 
 
 @pytest.mark.parametrize("competitor", ["handmade_dedup", "polars_dedup"])
-@pytest.mark.parametrize("file_format", ["parquet", "csv"])
+@pytest.mark.parametrize(
+    ("file_format", "layout"), [("parquet", "at_end"), ("csv", "at_end"), ("parquet", "adjacent")]
+)
 def test_the_dedup_query_drops_later_occurrences_of_a_repeated_id(
-    bench_run, tmp_path: Path, file_format: str, competitor: str
+    bench_run, tmp_path: Path, file_format: str, layout: str, competitor: str
 ) -> None:
     """bench.handmade_dedup (and bench.polars_dedup, where the bench extra is installed:
-    `make bench`) on a file whose first 40 rows are repeated at its end (other customers,
-    other amounts) gives the hand-made result of the file without them."""
+    `make bench`) on a file whose first 40 rows are repeated (other customers, other
+    amounts) at its end, or each right after its first occurrence (the ids still never
+    decrease), gives the hand-made result of the file without them; on the file without
+    them, whose ids increase, it gives that result too."""
     if competitor == "polars_dedup":
         pytest.importorskip("polars", reason="polars comes with the bench extra (make bench)")
         deduplicating = importlib.import_module("bench.polars_dedup")
@@ -142,6 +146,7 @@ def test_the_dedup_query_drops_later_occurrences_of_a_repeated_id(
     generated = str(base.parent.parent / "transactions_20k.parquet")
     original, repeated = tmp_path / f"original.{file_format}", tmp_path / f"repeated.{file_format}"
     options = "(format parquet)" if file_format == "parquet" else "(format csv, header true)"
+    order = "part, file_row_number" if layout == "at_end" else "file_row_number, part"
     with contextlib.closing(duckdb.connect()) as con:
         rows = f"read_parquet('{generated}', file_row_number = true)"
         con.execute(
@@ -153,15 +158,19 @@ def test_the_dedup_query_drops_later_occurrences_of_a_repeated_id(
             f" select *, 0 as part from {rows}"
             " union all select * replace ('again-' || customer_id as customer_id,"
             f" amount * 10 + 1 as amount), 1 as part from {rows} where file_row_number < 40"
-            f") order by part, file_row_number) to '{repeated}' {options}"
+            f") order by {order}) to '{repeated}' {options}"
         )
-    outs = {name: tmp_path / f"{name}.parquet" for name in ("expected", "dedup", "plain")}
+    names = ("expected", "dedup", "plain", "clean")
+    outs = {name: tmp_path / f"{name}.parquet" for name in names}
     assert handmade.run(original, outs["expected"], file_format) > 3000
     deduplicating.run(repeated, outs["dedup"], file_format)
+    deduplicating.run(original, outs["clean"], file_format)
     handmade.run(repeated, outs["plain"], file_format)
     with contextlib.closing(duckdb.connect()) as con:
         expected = report.parquet_relation(outs["expected"])
         total, differing, _ = run.compare(con, expected, report.parquet_relation(outs["dedup"]))
+        assert total > 3000 and differing == 0
+        total, differing, _ = run.compare(con, expected, report.parquet_relation(outs["clean"]))
         assert total > 3000 and differing == 0
         _, differing, _ = run.compare(con, expected, report.parquet_relation(outs["plain"]))
         assert differing > 0  # the plain query counts the repeated rows

@@ -1,13 +1,15 @@
 -- Every raw row whose transaction_id is shared with another row, numbered in file order
 -- per transaction_id: the first occurrence is kept, the others are rejected as
--- duplicates. Usually empty. A table, so the grouping over every row runs once and
--- stg_input__checked_transactions only looks rows up in it. When a build appends new
--- files, an id already in a loaded file also counts: that file sorts first, so every
--- occurrence in the new files is a duplicate. Only the loaded files' id column is read.
+-- duplicates. Usually empty. A table, so the work runs once and
+-- stg_input__checked_transactions only looks rows up in it. Exports usually list their
+-- rows in id order: when every id is greater than the one read before it, no id can be
+-- repeated, and the grouping of every id is skipped (one streaming pass instead). When
+-- a build appends new files, an id already in a loaded file also counts: that file
+-- sorts first, so every occurrence in the new files is a duplicate. Only the loaded
+-- files' id column is read.
 {{ config(materialized='table') }}
-{#- A Parquet file is read again for the second reference to raw_transactions (its id
-    column and row numbers are cheap to read); a CSV scan, numbered on one thread, is
-    kept. -#}
+{#- A Parquet file is read again for each reference to raw_transactions (its id column
+    and row numbers are cheap to read); a CSV scan, numbered on one thread, is kept. -#}
 {%- set read_again = segments.transactions_file_format() == 'parquet' %}
 
 with
@@ -47,6 +49,28 @@ loaded_ids as (
 
 ),
 
+ids_read as (
+
+    -- Each id beside the id read before it (segments.read_order_window: the order the
+    -- rows are read on DuckDB, file and row order elsewhere).
+    select
+        transaction_id,
+        lag(transaction_id) {{ segments.read_order_window() }} as previous_transaction_id
+    from raw_transactions
+    where transaction_id is not null
+
+),
+
+id_order as (
+
+    -- One row: the ids not greater than the one before them. None means the ids, read in
+    -- that order, strictly increase, so none is repeated: a sufficient condition, exact
+    -- in any order of reading. Otherwise every id is grouped below.
+    select count(case when transaction_id <= previous_transaction_id then 1 end) as ids_out_of_order
+    from ids_read
+
+),
+
 repeated_ids as (
 
     select
@@ -55,6 +79,7 @@ repeated_ids as (
     from raw_transactions
     where
         transaction_id is not null
+        and (select id_order.ids_out_of_order from id_order) > 0
         and transaction_id not in (select loaded_ids.transaction_id from loaded_ids)
     group by transaction_id
     having count(*) > 1
