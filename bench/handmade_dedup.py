@@ -20,9 +20,9 @@ from bench import common, handmade
 def deduplicated(path: Path, file_format: str) -> str:
     """The file's rows without the later occurrences of a repeated transaction_id; the
     first occurrence is the one with the lowest row number in the file. The ids are
-    grouped only when one of them is not greater than the one read before it. A Parquet file is
-    read twice (the ids alone, then the rows); a CSV file is read once, numbered and kept
-    (reading it twice took 12.3 s at 10M, once 8.7 s)."""
+    grouped only when one of them is not greater than the one read before it. A Parquet
+    file is read twice (the ids alone, then the rows); a CSV file is read once, numbered
+    and kept (reading it twice took 12.3 s at 10M, once 8.7 s)."""
     if file_format == "parquet":
         literal = "'" + str(path).replace("'", "''") + "'"
         numbered = f"read_parquet({literal}, file_row_number = true)"

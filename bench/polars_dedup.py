@@ -32,7 +32,7 @@ def deduplicated(path: Path, file_format: str) -> pl.LazyFrame:
         .item()
     )
     if not out_of_order:
-        return polars_impl.scan_all(path, file_format).select(common.INPUT_COLUMNS)
+        return polars_impl.scan(path, file_format)
     rows = polars_impl.scan_all(path, file_format).with_row_index(ROW)
     later = (
         rows.select("transaction_id", ROW)
