@@ -5,14 +5,18 @@ rejected as duplicates." A build that honours the contract cannot count a later 
 so it must know the repeated ids. This competitor is `bench.handmade` over the file with
 that rule applied the cheapest exact way, as the build applies it: when every id is greater
 than the one read before it, no id is repeated and nothing is grouped; otherwise the ids
-seen more than once are grouped and every row but each one's first is dropped. Nothing
+seen more than once are grouped and every row but each one's first is dropped. A Parquet
+file's ids are compared in parts, one per DuckDB thread, as the build compares them. Nothing
 else of the validation (no typing of raw text, no rejected rows written). Its time is a
 lower bound of the work any build meeting the contract does, on the same engine.
 """
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+
+import duckdb
 
 from bench import common, handmade
 
@@ -27,12 +31,21 @@ def deduplicated(path: Path, file_format: str) -> str:
         literal = "'" + str(path).replace("'", "''") + "'"
         numbered = f"read_parquet({literal}, file_row_number = true)"
         prefix, number = "", "file_row_number"
+        ids_in_order = _ids_in_order_by_parts(numbered, split_rows(path))
     else:
         numbered, number = "numbered", "row_number"
         prefix = (
             "with numbered as materialized (select *, row_number() over () as row_number"
             f" from {handmade.reader(path, 'csv')})"
         )
+        ids_in_order = f"""(
+            select count(case when transaction_id <= previous_id then 1 end) > 0
+            from (
+                select transaction_id, lag(transaction_id) over () as previous_id
+                from {numbered} as read_in_order
+                where transaction_id is not null
+            ) as steps
+        )"""
     return f"""(
     {prefix}
     select numbered.* exclude ({number})
@@ -40,20 +53,56 @@ def deduplicated(path: Path, file_format: str) -> str:
     anti join (
         select transaction_id, min({number}) as first_row
         from {numbered} as repeated
-        where (
-            select count(case when transaction_id <= previous_id then 1 end) > 0
-            from (
-                select transaction_id, lag(transaction_id) over () as previous_id
-                from {numbered} as read_in_order
-                where transaction_id is not null
-            ) as steps
-        )
+        where {ids_in_order}
         group by transaction_id
         having count(*) > 1
     ) as repeated
         on numbered.transaction_id = repeated.transaction_id
         and numbered.{number} > repeated.first_row
 )"""
+
+
+def split_rows(path: Path) -> list[int]:
+    """The 0-based rows at which a Parquet file's ids are compared in parts, one part per
+    DuckDB thread, each row shared by two parts: the build's split
+    (macros/segments/read_order_window.sql) on file_row_number."""
+    with duckdb.connect(":memory:") as con:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        rows, threads = con.execute(
+            f"select count(*), current_setting('threads') from read_parquet({literal})"
+        ).fetchall()[0]
+    parts = min(int(threads), int(rows) - 1)
+    return [part * (int(rows) - 1) // parts for part in range(1, parts)]
+
+
+def _ids_in_order_by_parts(numbered: str, shared: list[int]) -> str:
+    """A condition true when the ids are not shown to increase: each part's ids and row
+    numbers increase as read, and each shared row is read by both its parts."""
+    bounds = [None, *shared, None]
+    parts = []
+    for low, high in itertools.pairwise(bounds):
+        where = ["transaction_id is not null"]
+        if low is not None:
+            where.append(f"file_row_number >= {low}")
+        if high is not None:
+            where.append(f"file_row_number <= {high}")
+        parts.append(
+            "select transaction_id, file_row_number,"
+            " lag(transaction_id) over () as previous_id,"
+            " lag(file_row_number) over () as previous_row"
+            f" from {numbered} as read_in_order where {' and '.join(where)}"
+        )
+    shared_check = (
+        f" or count(case when file_row_number in ({', '.join(map(str, shared))}) then 1 end)"
+        f" <> {2 * len(shared)}"
+        if shared
+        else ""
+    )
+    return f"""(
+            select count(case when transaction_id <= previous_id
+                or file_row_number <= previous_row then 1 end) > 0{shared_check}
+            from ({" union all ".join(parts)}) as steps
+        )"""
 
 
 def run(path: Path, out: Path, file_format: str) -> int:

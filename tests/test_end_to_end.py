@@ -221,6 +221,63 @@ def test_parquet_and_glob_inputs_give_the_same_marts(tmp_path: Path) -> None:
     assert customer_figures(typed) == customer_figures(base)
 
 
+def test_repeats_across_the_parts_of_a_parquet_file_are_found(tmp_path: Path) -> None:
+    """One Parquet file's ids are compared in parts, one per DuckDB thread, which share
+    their first and last rows. Here the shared rows have blank ids and each part's ids
+    increase, starting again from T00001: ids repeat across the parts, and the build must
+    find every repeat (first occurrence in row order kept) and keep the right totals."""
+    rows = clean_rows(customers=60)
+    with duckdb.connect() as con:
+        threads = int(con.execute("select current_setting('threads')").fetchall()[0][0])
+    parts = min(threads, len(rows) - 1)
+    shared = [1 + part * (len(rows) - 1) // parts for part in range(1, parts)]
+    number = 0
+    for position, row in enumerate(rows, start=1):
+        if position in shared:
+            row[0], number = "", 0
+            continue
+        number += 1
+        row[0] = f"T{number:05d}"
+    assert shared or threads == 1, "one part: nothing is split on this machine"
+    first_seen: dict[str, int] = {}
+    later = []
+    for position, row in enumerate(rows, start=1):
+        if row[0] and row[0] in first_seen:
+            later.append(position)
+        first_seen.setdefault(row[0], position)
+    assert later or not shared
+    accepted = [
+        row for position, row in enumerate(rows, start=1) if row[0] and position not in later
+    ]
+
+    tx = write_csv(tmp_path / "tx.csv", rows)
+    pq = tmp_path / "tx.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_csv('{tx}', all_varchar = true)) to '{pq}' (format parquet)"
+        )
+    reference_dir = tmp_path / "reference"
+    reference_dir.mkdir()
+    reference = write_csv(reference_dir / "accepted.csv", accepted)
+    built = build(reference_dir, "--transactions", str(reference), "--as-of", "1998-07-01")
+    assert built.returncode == 0, built.stderr + built.stdout
+
+    workdir = tmp_path / "build"
+    workdir.mkdir()
+    result = build(workdir, "--transactions", str(pq), "--as-of", "1998-07-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    rejected = mart(
+        workdir,
+        "select source_row_number, rejection_reason from rejected_transactions"
+        " order by source_row_number",
+    )
+    assert rejected == sorted(
+        [(position, "duplicate transaction_id") for position in later]
+        + [(position, "missing transaction_id") for position in shared]
+    )
+    assert customer_figures(workdir) == customer_figures(reference_dir)
+
+
 def test_missing_required_column_fails_with_one_line(tmp_path: Path) -> None:
     tx = tmp_path / "tx.csv"
     tx.write_text("transaction_id,customer_id,transaction_at\nT1,C1,1998-01-01\n")

@@ -16,3 +16,40 @@
 {% macro duckdb__read_order_window() -%}
     over ()
 {%- endmacro %}
+
+{#-
+    The rows at which the repeated-id check splits the transactions input into parts
+    compared at once, one per DuckDB thread (stg_input__repeated_transaction_ids), in
+    increasing order; each is the last row of one part and the first of the next. Empty:
+    one pass. DuckDB, one Parquet file of more rows than threads, and a build that does
+    not append: literals, so that each part's scan reads only its part's row groups. A CSV
+    file is numbered on one thread whatever is done with it, and the files of a glob have
+    no one order of rows to split: one pass. Elsewhere, one ordered pass.
+-#}
+{% macro read_order_split_rows() %}
+    {{ return(adapter.dispatch('read_order_split_rows', 'segments')()) }}
+{% endmacro %}
+
+{% macro default__read_order_split_rows() %}
+    {{ return([]) }}
+{% endmacro %}
+
+{% macro duckdb__read_order_split_rows() %}
+    {%- set path = var('transactions_path', none) -%}
+    {%- if not execute or not path or segments.appending() or segments.is_many_files(path)
+        or segments.transactions_file_format() != 'parquet' -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {#- A Parquet file's row count is in its footer: nothing else is read. -#}
+    {%- set found = run_query(
+        "select count(*), current_setting('threads') from read_parquet("
+        ~ segments.sql_string_literal(path) ~ ")"
+    ) -%}
+    {%- set rows = found.columns[0].values()[0] | int -%}
+    {%- set parts = [found.columns[1].values()[0] | int, rows - 1] | min -%}
+    {%- set split_rows = [] -%}
+    {%- for part in range(1, parts) -%}
+        {%- do split_rows.append(1 + (part * (rows - 1)) // parts) -%}
+    {%- endfor -%}
+    {{ return(split_rows) }}
+{% endmacro %}

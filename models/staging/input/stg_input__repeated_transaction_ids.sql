@@ -11,6 +11,10 @@
 {#- A Parquet file is read again for each reference to raw_transactions (its id column
     and row numbers are cheap to read); a CSV scan, numbered on one thread, is kept. -#}
 {%- set read_again = segments.transactions_file_format() == 'parquet' %}
+{#- On DuckDB the ids of one Parquet file are compared in parts read at once, one per
+    thread, each sharing its first and last rows with its neighbours
+    (segments.read_order_split_rows); none: one pass. -#}
+{%- set split_rows = segments.read_order_split_rows() %}
 
 with
 
@@ -52,12 +56,37 @@ loaded_ids as (
 ids_read as (
 
     -- Each id beside the id read before it (segments.read_order_window: the order the
-    -- rows are read on DuckDB, file and row order elsewhere).
-    select
-        transaction_id,
-        lag(transaction_id) {{ segments.read_order_window() }} as previous_transaction_id
-    from raw_transactions
-    where transaction_id is not null
+    -- rows are read on DuckDB, file and row order elsewhere). In parts, each also beside
+    -- the row number read before it.
+    {% if not split_rows -%}
+        select
+            transaction_id,
+            lag(transaction_id) {{ segments.read_order_window() }} as previous_transaction_id
+        from raw_transactions
+        where transaction_id is not null
+    {%- else -%}
+        {%- for part in range(split_rows | length + 1) %}
+            {%- if not loop.first %}
+
+        union all
+            {%- endif %}
+
+        select
+            source_row_number,
+            transaction_id,
+            lag(source_row_number) over () as previous_row_number,
+            lag(transaction_id) over () as previous_transaction_id
+        from raw_transactions
+        where
+            transaction_id is not null
+            {%- if not loop.first %}
+            and source_row_number >= {{ split_rows[part - 1] }}
+            {%- endif %}
+            {%- if not loop.last %}
+            and source_row_number <= {{ split_rows[part] }}
+            {%- endif %}
+        {%- endfor %}
+    {%- endif %}
 
 ),
 
@@ -65,8 +94,22 @@ id_order as (
 
     -- One row: the ids not greater than the one before them. None means the ids, read in
     -- that order, strictly increase, so none is repeated: a sufficient condition, exact
-    -- in any order of reading. Otherwise every id is grouped below.
-    select count(case when transaction_id <= previous_transaction_id then 1 end) as ids_out_of_order
+    -- in any order of reading. In parts, each part must also be read in row order and
+    -- hold the rows it shares (their ids not blank): then every id of a part is below
+    -- the row it shares with the next, and every id of the next above it.
+    select
+        count(case when transaction_id <= previous_transaction_id then 1 end)
+        {%- if split_rows %}
+        + count(case when source_row_number <= previous_row_number then 1 end)
+        + case
+            when
+                count(
+                    case when source_row_number in ({{ split_rows | join(', ') }}) then 1 end
+                ) = {{ 2 * split_rows | length }}
+                then 0
+            else 1
+        end
+        {%- endif %} as ids_out_of_order
     from ids_read
 
 ),
