@@ -72,6 +72,16 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
     return path
 
 
+def write_parquet(path: Path, csv_file: Path) -> Path:
+    """The CSV file's rows, every column as text, as a Parquet file."""
+    with duckdb.connect() as con:
+        con.execute(
+            f"copy (select * from read_csv('{csv_file}', all_varchar = true))"
+            f" to '{path}' (format parquet)"
+        )
+    return path
+
+
 def customer_figures(workdir: Path) -> dict[str, tuple]:
     rows = mart(
         workdir,
@@ -209,11 +219,7 @@ def test_parquet_and_glob_inputs_give_the_same_marts(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr + result.stdout
     assert customer_figures(globbed) == customer_figures(base)
 
-    pq = tmp_path / "tx.parquet"
-    with duckdb.connect() as con:
-        con.execute(
-            f"copy (select * from read_csv('{tx}', all_varchar = true)) to '{pq}' (format parquet)"
-        )
+    pq = write_parquet(tmp_path / "tx.parquet", tx)
     typed = tmp_path / "typed"
     typed.mkdir()
     result = build(typed, "--transactions", str(pq), "--as-of", "1998-07-01")
@@ -238,7 +244,7 @@ def test_repeats_across_the_parts_of_a_parquet_file_are_found(tmp_path: Path) ->
             continue
         number += 1
         row[0] = f"T{number:05d}"
-    assert shared or threads == 1, "one part: nothing is split on this machine"
+    assert shared or threads == 1
     first_seen: dict[str, int] = {}
     later = []
     for position, row in enumerate(rows, start=1):
@@ -251,11 +257,7 @@ def test_repeats_across_the_parts_of_a_parquet_file_are_found(tmp_path: Path) ->
     ]
 
     tx = write_csv(tmp_path / "tx.csv", rows)
-    pq = tmp_path / "tx.parquet"
-    with duckdb.connect() as con:
-        con.execute(
-            f"copy (select * from read_csv('{tx}', all_varchar = true)) to '{pq}' (format parquet)"
-        )
+    pq = write_parquet(tmp_path / "tx.parquet", tx)
     reference_dir = tmp_path / "reference"
     reference_dir.mkdir()
     reference = write_csv(reference_dir / "accepted.csv", accepted)
