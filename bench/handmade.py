@@ -16,7 +16,7 @@ import duckdb
 from bench import common
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -24,9 +24,9 @@ def reader(path: Path, file_format: str) -> str:
     """The file as a relation. CSV columns get the contract's types, not guessed ones (a
     guessed double would make money sums inexact)."""
     if file_format == "parquet":
-        return f"read_parquet({_literal(str(path))})"
+        return f"read_parquet({literal(str(path))})"
     return (
-        f"read_csv({_literal(str(path))}, header = true, types = {{"
+        f"read_csv({literal(str(path))}, header = true, types = {{"
         "'customer_id': 'varchar', 'transaction_at': 'timestamp',"
         " 'amount': 'decimal(18, 4)', 'status': 'varchar'})"
     )
@@ -36,7 +36,7 @@ def query(path: Path, file_format: str, source: str | None = None) -> str:
     """The whole job as one SELECT, over `source` (a relation with the file's columns;
     default the file as read by `reader`)."""
     grid = ",\n            ".join(
-        f"({r}, {fm}, {_literal(name)})" for r, fm, name in common.grid_cells()
+        f"({r}, {fm}, {literal(name)})" for r, fm, name in common.grid_cells()
     )
     return f"""
 with
@@ -118,10 +118,10 @@ def run(path: Path, out: Path, file_format: str, source: str | None = None) -> i
     con = duckdb.connect(":memory:")
     try:
         if os.environ.get("SEGMENTS_MEMORY_LIMIT"):
-            con.execute(f"set memory_limit = {_literal(os.environ['SEGMENTS_MEMORY_LIMIT'])}")
+            con.execute(f"set memory_limit = {literal(os.environ['SEGMENTS_MEMORY_LIMIT'])}")
         if os.environ.get("SEGMENTS_TEMP_DIR"):
-            con.execute(f"set temp_directory = {_literal(os.environ['SEGMENTS_TEMP_DIR'])}")
-        copy = f"copy ({query(path, file_format, source)}) to {_literal(str(out))} (format parquet)"
+            con.execute(f"set temp_directory = {literal(os.environ['SEGMENTS_TEMP_DIR'])}")
+        copy = f"copy ({query(path, file_format, source)}) to {literal(str(out))} (format parquet)"
         written = con.execute(copy).fetchone()
     finally:
         con.close()

@@ -28,24 +28,14 @@ def deduplicated(path: Path, file_format: str) -> str:
     file is read twice (the ids alone, then the rows); a CSV file is read once, numbered
     and kept (reading it twice took 12.3 s at 10M, once 8.7 s)."""
     if file_format == "parquet":
-        literal = "'" + str(path).replace("'", "''") + "'"
-        numbered = f"read_parquet({literal}, file_row_number = true)"
-        prefix, number = "", "file_row_number"
-        ids_in_order = _ids_in_order_by_parts(numbered, split_rows(path))
+        numbered = f"read_parquet({handmade.literal(str(path))}, file_row_number = true)"
+        prefix, number, shared = "", "file_row_number", split_rows(path)
     else:
-        numbered, number = "numbered", "row_number"
+        numbered, number, shared = "numbered", "row_number", []
         prefix = (
             "with numbered as materialized (select *, row_number() over () as row_number"
             f" from {handmade.reader(path, 'csv')})"
         )
-        ids_in_order = f"""(
-            select count(case when transaction_id <= previous_id then 1 end) > 0
-            from (
-                select transaction_id, lag(transaction_id) over () as previous_id
-                from {numbered} as read_in_order
-                where transaction_id is not null
-            ) as steps
-        )"""
     return f"""(
     {prefix}
     select numbered.* exclude ({number})
@@ -53,7 +43,7 @@ def deduplicated(path: Path, file_format: str) -> str:
     anti join (
         select transaction_id, min({number}) as first_row
         from {numbered} as repeated
-        where {ids_in_order}
+        where {_ids_out_of_order(numbered, number, shared)}
         group by transaction_id
         having count(*) > 1
     ) as repeated
@@ -67,40 +57,41 @@ def split_rows(path: Path) -> list[int]:
     DuckDB thread, each row shared by two parts: the build's split
     (macros/segments/read_order_window.sql) on file_row_number."""
     with duckdb.connect(":memory:") as con:
-        literal = "'" + str(path).replace("'", "''") + "'"
         rows, threads = con.execute(
-            f"select count(*), current_setting('threads') from read_parquet({literal})"
+            "select count(*), current_setting('threads')"
+            f" from read_parquet({handmade.literal(str(path))})"
         ).fetchall()[0]
     parts = min(int(threads), int(rows) - 1)
     return [part * (int(rows) - 1) // parts for part in range(1, parts)]
 
 
-def _ids_in_order_by_parts(numbered: str, shared: list[int]) -> str:
-    """A condition true when the ids are not shown to increase: each part's ids and row
-    numbers increase as read, and each shared row is read by both its parts."""
+def _ids_out_of_order(numbered: str, number: str, shared: list[int]) -> str:
+    """A condition true when the ids are not shown to increase as read. Without shared
+    rows, one pass; with them, one part between each two (compared at once), where each
+    part's row numbers must increase too and each shared row be read by both its parts."""
     bounds = [None, *shared, None]
+    row_steps = f", {number}, lag({number}) over () as previous_row" if shared else ""
     parts = []
     for low, high in itertools.pairwise(bounds):
         where = ["transaction_id is not null"]
         if low is not None:
-            where.append(f"file_row_number >= {low}")
+            where.append(f"{number} >= {low}")
         if high is not None:
-            where.append(f"file_row_number <= {high}")
+            where.append(f"{number} <= {high}")
         parts.append(
-            "select transaction_id, file_row_number,"
-            " lag(transaction_id) over () as previous_id,"
-            " lag(file_row_number) over () as previous_row"
+            f"select transaction_id, lag(transaction_id) over () as previous_id{row_steps}"
             f" from {numbered} as read_in_order where {' and '.join(where)}"
         )
-    shared_check = (
-        f" or count(case when file_row_number in ({', '.join(map(str, shared))}) then 1 end)"
-        f" <> {2 * len(shared)}"
-        if shared
-        else ""
-    )
+    out_of_order = "transaction_id <= previous_id"
+    shared_check = ""
+    if shared:
+        out_of_order += f" or {number} <= previous_row"
+        shared_check = (
+            f" or count(case when {number} in ({', '.join(map(str, shared))}) then 1 end)"
+            f" <> {2 * len(shared)}"
+        )
     return f"""(
-            select count(case when transaction_id <= previous_id
-                or file_row_number <= previous_row then 1 end) > 0{shared_check}
+            select count(case when {out_of_order} then 1 end) > 0{shared_check}
             from ({" union all ".join(parts)}) as steps
         )"""
 
