@@ -31,6 +31,15 @@ STATE_TABLES = ("int_customer_totals", "int_transaction_files_counted", "rejecte
 # models that read it. Linux caps one variable at 128 KiB.
 NEW_FILES_ENV = "SEGMENTS_NEW_TRANSACTIONS_FILES"
 MAX_NEW_FILES_JSON = 64 * 1024
+# The models a DuckDB build of a single file writes to its dbt run's in-memory database
+# (segments.customer_totals_database): no later build appends to its totals, so they are
+# not kept, and they are gone once the build ends.
+IN_MEMORY_MODELS = (
+    "int_customer_totals",
+    "int_customers_aggregated",
+    "int_customers_scored",
+    "int_customers_segmented",
+)
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,17 @@ class InputFile:
         return cls(path=path, size=size, modified_ns=modified)
 
 
+def is_glob(pattern: str) -> bool:
+    """Whether a transactions path is a glob: only a glob's files can be appended to, so
+    only a DuckDB build of a glob keeps the customer totals after its run
+    (segments.customer_totals_database, IN_MEMORY_MODELS)."""
+    return any(char in pattern for char in GLOB_CHARS)
+
+
 def list_input_files(pattern: str) -> list[InputFile]:
     """Every file a transactions path names (a file, or a glob), in the order DuckDB reads
     and numbers them (sorted by path)."""
-    if not any(char in pattern for char in GLOB_CHARS):
+    if not is_glob(pattern):
         return [InputFile.of(pattern)]
     paths = sorted(path for path in glob.iglob(pattern, recursive=True) if os.path.isfile(path))
     return [InputFile.of(path) for path in paths]
@@ -118,8 +134,7 @@ def plan(
     profile models (those read every transaction)."""
     pattern = str(dbt_vars["transactions_path"])
     files = tuple(list_input_files(pattern))
-    is_glob = any(char in pattern for char in GLOB_CHARS)
-    if not can_append or previous is None or not is_glob:
+    if not can_append or previous is None or not is_glob(pattern):
         return LoadPlan(files)  # a single file is always read whole: nothing to say
     loaded = _loaded_files(previous)
     if loaded is None:

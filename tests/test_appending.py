@@ -267,3 +267,52 @@ def test_plan_appends_only_files_sorting_after_the_loaded_ones(tmp_path: Path) -
     single = {**dbt_vars, "transactions_path": str(data / "c-3.csv")}
     previous_single = {**previous, "vars": single}
     assert appending.plan(folder, single, previous_single, can_append=True).message() == ""
+
+
+def _relations(workdir: Path) -> dict[str, str]:
+    """Every table and view of a build database's main schema, with its kind; fails when a
+    view does not read (a view over a relation the database does not hold)."""
+    with duckdb.connect(str(workdir / "segments.duckdb"), read_only=True) as con:
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables"
+                " where table_schema = 'main'"
+            ).fetchall()
+        )
+        for name, kind in kinds.items():
+            if kind == "VIEW":
+                con.execute(f'select * from main."{name}" limit 0').fetchall()
+    return kinds
+
+
+def test_a_single_file_build_keeps_no_customer_totals(appended_and_full, tmp_path: Path) -> None:
+    """A file is always read whole, so a build of one file keeps the customer totals (and
+    the views over them) only for its dbt run. Built in a folder a glob build left them
+    in, it drops them: no stale totals to append to and no view over a missing table.
+    The marts are those of the glob build of the same rows, and `segments test` passes."""
+    workdir = tmp_path / "work"
+    shutil.copytree(appended_and_full["full"], workdir)
+    kept = _relations(workdir)
+    assert {kept[model] for model in appending.IN_MEMORY_MODELS} == {"BASE TABLE", "VIEW"}
+
+    files = sorted(appended_and_full["data"].glob("tx-*.csv"))
+    rows = [row for file in files for row in list(csv.reader(file.open(encoding="utf-8")))[1:]]
+    single = write_csv(tmp_path / "all.csv", rows)
+    result = build(workdir, "--transactions", str(single))
+    assert result.returncode == 0, result.stderr + result.stdout
+
+    left = _relations(workdir)
+    assert not set(appending.IN_MEMORY_MODELS) & set(left)
+    assert "segment_history" in left and "int_transaction_files_counted" in left
+    for table in ("customer_segments", "segment_summary"):
+        assert table_rows(workdir, table) == table_rows(appended_and_full["full"], table)
+    tested = segments("test", "--workdir", str(workdir), cwd=workdir)
+    assert tested.returncode == 0, tested.stderr + tested.stdout
+    assert ", 0 failed" in tested.stdout + tested.stderr
+
+    again = build(workdir, "--transactions", str(appended_and_full["data"] / "tx-*.csv"))
+    assert again.returncode == 0, again.stderr + again.stdout
+    assert {_relations(workdir)[model] for model in appending.IN_MEMORY_MODELS} == {
+        "BASE TABLE",
+        "VIEW",
+    }

@@ -48,3 +48,40 @@
 {% macro duckdb__append_materialization() %}
     {{ return('incremental') }}
 {% endmacro %}
+
+{#-
+    The database of int_customer_totals and of the views that read it
+    (int_customers_aggregated, int_customers_scored, int_customers_segmented), or none for
+    the target's own. The totals are kept between builds for a later build to append to,
+    and only a glob of files is appended to: a single file is always read whole. So on
+    DuckDB a build of one file writes them to `scratch`, an in-memory database attached
+    for the dbt run (profiles.yml), rather than compressing them into the database file
+    (at 100M transactions 18 s instead of 24 s); they are gone when dbt ends. A glob, and
+    every other engine, keeps them in the target's database.
+-#}
+{% macro customer_totals_database() %}
+    {{ return(adapter.dispatch('customer_totals_database', 'segments')()) }}
+{% endmacro %}
+
+{% macro default__customer_totals_database() %}
+    {{ return(none) }}
+{% endmacro %}
+
+{% macro duckdb__customer_totals_database() %}
+    {%- set path = var('transactions_path', none) -%}
+    {{ return(none if not path or segments.is_many_files(path) else 'scratch') }}
+{% endmacro %}
+
+{#-
+    A pre-hook for the models customer_totals_database places: built outside the target's
+    database, a model drops its namesake there, left by an earlier build of a glob, so
+    that no stale totals stay behind to be appended to and no view reads them.
+-#}
+{% macro drop_target_database_namesake() %}
+    {%- if execute and this.database != target.database -%}
+        {%- set namesake = adapter.get_relation(
+            database=target.database, schema=this.schema, identifier=this.identifier
+        ) -%}
+        {%- if namesake is not none -%}{% do adapter.drop_relation(namesake) %}{%- endif -%}
+    {%- endif -%}
+{% endmacro %}

@@ -10,6 +10,8 @@
     unique_key='customer_id',
     incremental_strategy='delete+insert',
     full_refresh=(env_var('SEGMENTS_NEW_TRANSACTIONS_FILES', '') | trim == ''),
+    database=segments.customer_totals_database(),
+    pre_hook="{{ segments.drop_target_database_namesake() }}",
 ) }}
 {#- Totals written before accepted_rows existed keep it null: rejected_transactions then
     reads the files. -#}

@@ -6,6 +6,10 @@
 -- and each one counts for every given date after it.
 -- depends_on: {{ ref('stg_input__transactions') }}
 -- depends_on: {{ ref('int_customer_totals') }}
+{{ config(
+    database=segments.customer_totals_database(),
+    pre_hook="{{ segments.drop_target_database_namesake() }}",
+) }}
 {%- set literals = segments.as_of_date_literals() %}
 
 with

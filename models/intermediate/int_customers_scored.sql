@@ -2,6 +2,10 @@
 -- Customers are ranked among the customers scored at the same as-of date only.
 -- quintile (default): rank-based and tie-consistent, see the quintile_score macro.
 -- thresholds: fixed business cut-offs from the score_thresholds var.
+{{ config(
+    database=segments.customer_totals_database(),
+    pre_hook="{{ segments.drop_target_database_namesake() }}",
+) }}
 {%- set method = segments.scoring_method() %}
 {%- set thresholds = var('score_thresholds') %}
 {#- Without as-of dates given, int_customers_aggregated is a cheap read of

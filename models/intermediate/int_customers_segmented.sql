@@ -1,7 +1,11 @@
 -- Each scored customer and as-of date with the named segment of its (R, FM) cell. A view:
 -- segment_history is its only reader and stores every column of it, and customer_segments
 -- reads the current date back from segment_history, so the ranking runs once per build.
-{{ config(materialized='view') }}
+{{ config(
+    materialized='view',
+    database=segments.customer_totals_database(),
+    pre_hook="{{ segments.drop_target_database_namesake() }}",
+) }}
 
 with
 

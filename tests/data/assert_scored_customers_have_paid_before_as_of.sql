@@ -1,6 +1,8 @@
 -- Exactly the customers with a paid transaction before the as-of date are scored. A build
 -- that appended new files read only them: the customers of the files loaded before are
--- then known from int_customer_totals.
+-- then known from int_customer_totals. A build of a single file, which reads it whole,
+-- keeps no totals after its run (segments.customer_totals_database).
+{%- set totals_kept = segments.customer_totals_database() is none %}
 with
 
 classified as (
@@ -9,31 +11,36 @@ classified as (
 
 ),
 
-read_files as (
+{%- if totals_kept %}
 
-    select distinct source_file from {{ ref('stg_input__raw_transactions') }}
+    read_files as (
 
-),
+        select distinct source_file from {{ ref('stg_input__raw_transactions') }}
 
-appended as (
+    ),
 
-    select count(*) > 0 as is_appended
-    from {{ ref('int_transaction_files_counted') }}
-    where source_file not in (select read_files.source_file from read_files)
+    appended as (
 
-),
+        select count(*) > 0 as is_appended
+        from {{ ref('int_transaction_files_counted') }}
+        where source_file not in (select read_files.source_file from read_files)
+
+    ),
+{%- endif %}
 
 expected as (
 
     select customer_id
     from classified
     where transaction_kind = 'paid'
+    {%- if totals_kept %}
 
-    union
+        union
 
-    select customer_id
-    from {{ ref('int_customer_totals') }}
-    where frequency > 0 and (select appended.is_appended from appended)
+        select customer_id
+        from {{ ref('int_customer_totals') }}
+        where frequency > 0 and (select appended.is_appended from appended)
+    {%- endif %}
 
 ),
 
