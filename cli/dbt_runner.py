@@ -42,8 +42,9 @@ GUARD_TESTS_ONLY = [
     "--indirect-selection",
     "empty",
 ]
-# Leaves out the models (and tests) tagged profiles.
-WITHOUT_PROFILES = ["--exclude", "tag:profiles"]
+# The models (and so their tests) tagged profiles, and the arguments that leave them out.
+PROFILES = "tag:profiles"
+WITHOUT_PROFILES = ["--exclude", PROFILES]
 
 # "12:00:01  3 of 27 START sql table model main.customer_segments ....... [RUN]"
 _START_LINE = re.compile(r"\b(\d+) of (\d+) START (.+?)[\s.]*\[RUN\]")

@@ -45,7 +45,7 @@ def test(target: TargetOption = Target.duckdb, workdir_option: WorkdirOption = N
 def _selection(folder: Workdir, dbt_vars: dict[str, Any], target: Target) -> list[str]:
     """Every test, but the profile models' when the last build did not make them, and the
     tests of the models a DuckDB build of a single file kept only for its run."""
-    excluded = [] if last_build_had_profiles(folder) else ["tag:profiles"]
+    excluded = [] if last_build_had_profiles(folder) else [dbt_runner.PROFILES]
     if target is Target.duckdb and not appending.is_glob(
         str(dbt_vars.get("transactions_path") or "")
     ):
