@@ -42,6 +42,25 @@ GUARD_TESTS_ONLY = [
     "--indirect-selection",
     "empty",
 ]
+# The vars a build passes reach dbt as environment variables SEGMENTS_VAR_<NAME> (JSON),
+# read by the project's `segments.build_var` macro, not in --vars: a change of vars makes
+# dbt parse the whole project again (over 2 s), a changed environment variable only the
+# files that read it. So a build of a new transactions file re-parses a few models. Any
+# other var goes in --vars.
+VAR_ENV_PREFIX = "SEGMENTS_VAR_"
+ENV_VARS = frozenset(
+    {
+        "transactions_path",
+        "transactions_format",
+        "scoring_method",
+        "segment_grid_path",
+        "customers_path",
+        "events_path",
+        "dynamic_segments",
+        "as_of_date",
+        "as_of_dates",
+    }
+)
 # The models (and so their tests) tagged profiles, and the arguments that leave them out.
 PROFILES = "tag:profiles"
 WITHOUT_PROFILES = ["--exclude", PROFILES]
@@ -79,8 +98,10 @@ def dbt_command(
     target: str = DBT_TARGET,
     selection: Sequence[str] = (),
 ) -> list[str]:
-    """The argument list running `dbt <command>` on the bundled project (a profiles.yml target)."""
+    """The argument list running `dbt <command>` on the bundled project (a profiles.yml
+    target). The vars of ENV_VARS are left out: they go in the environment (var_environment)."""
     project = str(project_dir())
+    other_vars = {name: value for name, value in dbt_vars.items() if name not in ENV_VARS}
     return [
         sys.executable,
         *DBT_CHILD,
@@ -98,15 +119,24 @@ def dbt_command(
         "--no-use-colors",
         *(["--no-write-json", *DATA_ONLY] if command in OWN_RESULTS else []),
         *selection,
-        "--vars",
-        json.dumps(dict(dbt_vars)),
+        *(["--vars", json.dumps(other_vars)] if other_vars else []),
     ]
+
+
+def var_environment(dbt_vars: Mapping[str, Any]) -> dict[str, str]:
+    """The environment variables passing the vars of ENV_VARS (segments.build_var)."""
+    return {
+        VAR_ENV_PREFIX + name.upper(): json.dumps(value)
+        for name, value in dbt_vars.items()
+        if name in ENV_VARS
+    }
 
 
 def dbt_environment(
     workdir: Workdir, extra: Mapping[str, str] | None = None, command: str = "build"
 ) -> dict[str, str]:
-    env = dict(os.environ)
+    # A build's vars come from the CLI alone, never from the shell.
+    env = {name: value for name, value in os.environ.items() if not name.startswith(VAR_ENV_PREFIX)}
     env.pop(dbt_child.RESULTS_FOLDER_ENV, None)
     if command in OWN_RESULTS:
         env[dbt_child.RESULTS_FOLDER_ENV] = str(workdir.target_path)
@@ -160,7 +190,7 @@ def run_dbt(
         with subprocess.Popen(
             args,
             cwd=workdir.root,
-            env=dbt_environment(workdir, env, command),
+            env=dbt_environment(workdir, {**var_environment(dbt_vars), **(env or {})}, command),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -629,7 +629,23 @@ def test_dbt_command_is_an_argument_list(tmp_path: Path) -> None:
     assert flags["--profiles-dir"] == str(project_dir())
     assert flags["--target-path"] == str(tmp_path / ".segments" / "target")
     assert flags["--log-path"] == str(tmp_path / ".segments" / "logs")
-    assert json.loads(args[-1]) == {"as_of_date": "1998-07-01"}
+    # A build's own vars go in the environment (var_environment), not in --vars.
+    assert "--vars" not in args
+
+
+def test_only_vars_the_project_reads_from_the_environment_go_in_vars(tmp_path: Path) -> None:
+    dbt_vars = {
+        "transactions_path": "/data/tx.csv",
+        "as_of_dates": ["1998-01-01", "1998-02-01"],
+        "lifecycle_new_days": 7,
+    }
+    args = dbt_runner.dbt_command("build", Workdir(tmp_path), dbt_vars)
+    assert args[-2] == "--vars"
+    assert json.loads(args[-1]) == {"lifecycle_new_days": 7}
+    assert dbt_runner.var_environment(dbt_vars) == {
+        "SEGMENTS_VAR_TRANSACTIONS_PATH": '"/data/tx.csv"',
+        "SEGMENTS_VAR_AS_OF_DATES": '["1998-01-01", "1998-02-01"]',
+    }
 
 
 def test_dbt_environment_points_at_the_workdir_database(tmp_path: Path) -> None:
@@ -638,6 +654,19 @@ def test_dbt_environment_points_at_the_workdir_database(tmp_path: Path) -> None:
     assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
     assert env["DO_NOT_TRACK"] == "1"
     assert env["SEGMENTS_DBT_RESULTS"] == str(tmp_path / ".segments" / "target")
+
+
+def test_dbt_environment_never_takes_a_build_var_from_the_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SEGMENTS_VAR_AS_OF_DATE", '"1998-01-01"')
+    env = dbt_runner.dbt_environment(Workdir(tmp_path))
+    assert "SEGMENTS_VAR_AS_OF_DATE" not in env
+    given = {"SEGMENTS_VAR_TRANSACTIONS_PATH": '"/data/tx.csv"'}
+    assert (
+        dbt_runner.dbt_environment(Workdir(tmp_path), given)["SEGMENTS_VAR_TRANSACTIONS_PATH"]
+        == '"/data/tx.csv"'
+    )
 
 
 @pytest.mark.parametrize(

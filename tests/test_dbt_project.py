@@ -5,22 +5,28 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cli import dbt_runner
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "transactions_small.csv"
 
 
-def dbt(command: str, tmp_path: Path, **vars_: object) -> tuple[int, dict, str]:
+def dbt(
+    command: str, tmp_path: Path, env_vars: dict[str, str] | None = None, **vars_: object
+) -> tuple[int, dict, str]:
     target = tmp_path / "target"
     env = {
         **os.environ,
         "SEGMENTS_DUCKDB_PATH": str(tmp_path / "segments.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env_vars or {}),
     }
     args = [
         sys.executable,
@@ -137,3 +143,39 @@ def test_bad_scoring_method_fails_with_a_clear_message(tmp_path: Path) -> None:
     code, _, output = dbt("build", tmp_path, scoring_method="ntile")
     assert code != 0
     assert "segments: unknown scoring_method 'ntile'" in output
+
+
+def test_a_var_in_the_environment_wins_over_the_dbt_var(tmp_path: Path) -> None:
+    """segments.build_var: SEGMENTS_VAR_<NAME> (how the CLI passes a build's vars) is read
+    before --vars."""
+    env_vars = {"SEGMENTS_VAR_SCORING_METHOD": '"ntile"'}
+    code, _, output = dbt("parse", tmp_path, env_vars, scoring_method="quintile")
+    assert code != 0
+    assert "segments: unknown scoring_method 'ntile'" in output
+
+
+def test_a_var_in_the_environment_must_be_json(tmp_path: Path) -> None:
+    code, _, output = dbt("parse", tmp_path, {"SEGMENTS_VAR_AS_OF_DATE": "1998-07-01"})
+    assert code != 0
+    assert "segments: SEGMENTS_VAR_AS_OF_DATE must hold a JSON value, got '1998-07-01'" in output
+
+
+# A call of dbt's var() on one of the CLI's vars, which would miss the environment.
+_VAR_CALL = re.compile(r"(?<![\w.])var\(\s*['\"](\w+)['\"]")
+
+
+def test_the_vars_the_cli_passes_are_read_through_build_var() -> None:
+    """The CLI passes the vars of dbt_runner.ENV_VARS in the environment only: a plain var()
+    of one of them would read the project's default instead."""
+    plain = []
+    for folder in ("models", "macros", "tests/data"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".sql", ".yml") or path.name == "build_var.sql":
+                continue
+            for name in _VAR_CALL.findall(path.read_text(encoding="utf-8")):
+                if name in dbt_runner.ENV_VARS:
+                    plain.append(f"{path.relative_to(ROOT)}: var('{name}')")
+    assert not plain, plain
+    # build_var is where the environment is read, and what the checks above look for.
+    assert "SEGMENTS_VAR_" in (ROOT / "macros" / "segments" / "build_var.sql").read_text()
+    assert dbt_runner.VAR_ENV_PREFIX == "SEGMENTS_VAR_"

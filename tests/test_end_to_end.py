@@ -227,6 +227,45 @@ def test_parquet_and_glob_inputs_give_the_same_marts(tmp_path: Path) -> None:
     assert customer_figures(typed) == customer_figures(base)
 
 
+def last_dbt_invocation_log(workdir: Path) -> str:
+    """dbt's debug log of the last dbt run in the working folder."""
+    log = (workdir / ".segments" / "logs" / "dbt.log").read_text(encoding="utf-8")
+    return log.rsplit("Running with dbt=", 1)[-1]
+
+
+def test_builds_of_other_files_in_one_folder_reparse_only_what_reads_them(
+    tmp_path: Path,
+) -> None:
+    """The CLI passes a build's vars in the environment (segments.build_var): a build of
+    another file, format or as-of date in the same folder re-parses only the models that
+    read them, not the whole project, and its marts are the new input's."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    first = write_csv(tmp_path / "first.csv", clean_rows(customers=30, seed=3))
+    result = build(workdir, "--transactions", str(first), "--as-of", "1998-07-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert_matches_reference(workdir, first, date(1998, 7, 1))
+
+    second = write_csv(tmp_path / "second.csv", clean_rows(customers=45, seed=5))
+    parquet = write_parquet(tmp_path / "second.parquet", second)
+    result = build(workdir, "--transactions", str(parquet), "--as-of", "1998-07-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert_matches_reference(workdir, second, date(1998, 7, 1))
+    log = last_dbt_invocation_log(workdir)
+    assert "Unable to do partial parsing" not in log
+    assert "Partial parsing: updated file: segments://models/staging/input/base/" in log
+
+    third = clean_rows(customers=35, seed=9)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    write_csv(parts / "tx_1.csv", third[: len(third) // 2])
+    write_csv(parts / "tx_2.csv", third[len(third) // 2 :])
+    result = build(workdir, "--transactions", str(parts / "tx_*.csv"), "--as-of", "1998-03-01")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert_matches_reference(workdir, write_csv(tmp_path / "third.csv", third), date(1998, 3, 1))
+    assert "Unable to do partial parsing" not in last_dbt_invocation_log(workdir)
+
+
 def test_repeats_across_the_parts_of_a_parquet_file_are_found(tmp_path: Path) -> None:
     """One Parquet file's ids are compared in parts, one per DuckDB thread, which share
     their first and last rows. Here the shared rows have blank ids and each part's ids

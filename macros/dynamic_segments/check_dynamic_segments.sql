@@ -5,7 +5,7 @@
     `invalid: <problem>`, and fails when any is invalid.
 -#}
 {% macro check_dynamic_segments(definitions=none) %}
-    {%- set definitions = var('dynamic_segments', []) if definitions is none else definitions -%}
+    {%- set definitions = segments.build_var('dynamic_segments', []) if definitions is none else definitions -%}
     {%- set seen = [] -%}
     {%- set invalid = [] -%}
     {%- for definition in definitions -%}

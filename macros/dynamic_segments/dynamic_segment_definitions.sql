@@ -6,7 +6,7 @@
     dbt parses, so a bad definition stops the run before anything is built.
 -#}
 {% macro dynamic_segment_definitions() %}
-    {%- set definitions = var('dynamic_segments', []) -%}
+    {%- set definitions = segments.build_var('dynamic_segments', []) -%}
     {%- if definitions is none -%}
         {{ return([]) }}
     {%- endif -%}

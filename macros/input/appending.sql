@@ -68,7 +68,7 @@
 {% endmacro %}
 
 {% macro duckdb__customer_totals_database() %}
-    {%- set path = var('transactions_path', none) -%}
+    {%- set path = segments.build_var('transactions_path', none) -%}
     {{ return(none if not path or segments.is_many_files(path) else 'scratch') }}
 {% endmacro %}
 

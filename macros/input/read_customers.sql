@@ -9,7 +9,7 @@
         'email', 'birth_date', 'gender', 'education', 'city', 'region', 'country',
         'acquisition_source', 'signed_up_at', 'preferred_channel'
     ] -%}
-    {%- set path = var('customers_path', none) -%}
+    {%- set path = segments.build_var('customers_path', none) -%}
     {%- if not path -%}
         {{ return(segments.empty_input(required + optional)) }}
     {%- endif -%}

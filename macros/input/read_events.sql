@@ -4,7 +4,7 @@
 -#}
 {% macro read_events() %}
     {%- set required = ['customer_id', 'event_at', 'event_type'] -%}
-    {%- set path = var('events_path', none) -%}
+    {%- set path = segments.build_var('events_path', none) -%}
     {%- if not path -%}
         {{ return(segments.empty_input(required)) }}
     {%- endif -%}

@@ -5,7 +5,7 @@
     A build appending new files reads only them (new_transactions_files).
 -#}
 {% macro read_transactions() %}
-    {%- set path = var('transactions_path', none) -%}
+    {%- set path = segments.build_var('transactions_path', none) -%}
     {%- if not path -%}
         {{ exceptions.raise_compiler_error(
             "segments: no transactions file given; set the transactions_path var "
@@ -30,7 +30,7 @@
     builds append; only that column of a Parquet file is read.
 -#}
 {% macro read_loaded_transaction_ids() %}
-    {%- set path = var('transactions_path') -%}
+    {%- set path = segments.build_var('transactions_path') -%}
     {%- set file_format = segments.transactions_file_format() -%}
     {%- set columns = segments.input_file_columns(
         path, file_format, ['transaction_id'], [], 'transactions'
@@ -47,6 +47,7 @@
 {#- The format of the transactions file(s): csv or parquet. -#}
 {% macro transactions_file_format() %}
     {{ return(segments.input_file_format(
-        var('transactions_path'), var('transactions_format', none)
+        segments.build_var('transactions_path'),
+        segments.build_var('transactions_format', none)
     )) }}
 {% endmacro %}

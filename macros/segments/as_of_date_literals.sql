@@ -4,8 +4,8 @@
     Each value is checked to be a real YYYY-MM-DD calendar date before it reaches SQL.
 -#}
 {% macro as_of_date_literals() %}
-    {%- set many = var('as_of_dates', none) -%}
-    {%- set one = var('as_of_date', none) -%}
+    {%- set many = segments.build_var('as_of_dates', none) -%}
+    {%- set one = segments.build_var('as_of_date', none) -%}
     {%- if many is not none and many is not string and many | length > 0 -%}
         {%- set values = many -%}
         {%- set name = 'as_of_dates' -%}

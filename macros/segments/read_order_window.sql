@@ -35,7 +35,7 @@
 {% endmacro %}
 
 {% macro duckdb__read_order_split_rows() %}
-    {%- set path = var('transactions_path', none) -%}
+    {%- set path = segments.build_var('transactions_path', none) -%}
     {%- if not execute or not path or segments.appending() or segments.is_many_files(path)
         or segments.transactions_file_format() != 'parquet' -%}
         {{ return([]) }}

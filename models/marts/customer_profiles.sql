@@ -2,7 +2,8 @@
 -- transactions or the events; prospects included): lifecycle stage, RFM segment,
 -- transactional tiers and preferences, who and where they are, and how they engage.
 -- Columns fed by an optional input that was not given are null.
-{%- set has_events_file = var('events_path', none) is not none and var('events_path') != '' %}
+{%- set events_path = segments.build_var('events_path', none) %}
+{%- set has_events_file = events_path is not none and events_path != '' %}
 {%- set engagement_counts = [
     'email_opens_30d', 'email_opens_90d', 'email_clicks_30d', 'email_clicks_90d',
     'site_visits_30d', 'site_visits_90d', 'cart_adds_30d', 'cart_adds_90d',

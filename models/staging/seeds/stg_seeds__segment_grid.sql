@@ -1,6 +1,6 @@
 -- The segment grid in use: the bundled `segment_grid` seed, or the user's CSV named by
 -- the `segment_grid_path` var (columns r_score, fm_score, segment).
-{%- set grid_path = var('segment_grid_path', none) %}
+{%- set grid_path = segments.build_var('segment_grid_path', none) %}
 {%- set r_score_text = 'trim(cast(r_score as ' ~ dbt.type_string() ~ '))' %}
 {%- set fm_score_text = 'trim(cast(fm_score as ' ~ dbt.type_string() ~ '))' %}
 
