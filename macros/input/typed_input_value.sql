@@ -80,3 +80,26 @@
         else {{ expression }}
     end
 {%- endmacro %}
+
+{#-
+    `nullif(trim(expression), '')`: the text trimmed, null when blank. On DuckDB a value
+    with no space at either end is only compared with '' (the trimmed text is computed
+    once, and only for the values that need it): nullif() repeats its argument, which a
+    filter pushed into the input file's scan then evaluates twice.
+-#}
+{% macro blank_to_null(expression) %}
+    {{ return(adapter.dispatch('blank_to_null', 'segments')(expression)) }}
+{% endmacro %}
+
+{% macro default__blank_to_null(expression) -%}
+    nullif(trim({{ expression }}), '')
+{%- endmacro %}
+
+{% macro duckdb__blank_to_null(expression) -%}
+    case
+        when {{ expression }} like ' %' or {{ expression }} like '% '
+            then nullif(trim({{ expression }}), '')
+        when {{ expression }} = '' then null
+        else {{ expression }}
+    end
+{%- endmacro %}

@@ -56,18 +56,18 @@ typed as (
         raw_product_id,
         raw_category,
         raw_channel,
-        nullif({{ segments.trim_text('raw_transaction_id') }}, '') as transaction_id,
-        nullif({{ segments.trim_text('raw_customer_id') }}, '') as customer_id,
+        {{ segments.blank_to_null('raw_transaction_id') }} as transaction_id,
+        {{ segments.blank_to_null('raw_customer_id') }} as customer_id,
         {{ segments.input_timestamp_utc('transaction_at_value', 'raw_transaction_at') }}
             as transaction_at,
         {{ segments.input_number('amount_value', 'raw_amount', 'decimal(18, 4)') }} as amount,
-        coalesce(nullif(lower({{ segments.trim_text('raw_status') }}), ''), 'paid') as status,
-        nullif(upper({{ segments.trim_text('raw_currency') }}), '') as currency,
+        coalesce(lower({{ segments.blank_to_null('raw_status') }}), 'paid') as status,
+        upper({{ segments.blank_to_null('raw_currency') }}) as currency,
         {{ segments.input_number('quantity_value', 'raw_quantity', dbt.type_int()) }}
             as quantity,
-        nullif({{ segments.trim_text('raw_product_id') }}, '') as product_id,
-        nullif({{ segments.trim_text('raw_category') }}, '') as category,
-        nullif(lower({{ segments.trim_text('raw_channel') }}), '') as channel
+        {{ segments.blank_to_null('raw_product_id') }} as product_id,
+        {{ segments.blank_to_null('raw_category') }} as category,
+        lower({{ segments.blank_to_null('raw_channel') }}) as channel
     from fields
 
 ),

@@ -23,9 +23,8 @@ raw_transactions as {{ segments.not_materialized() if read_again }} (
     select
         source_file,
         source_row_number,
-        nullif(
-            {{ segments.trim_text('cast(transaction_id as ' ~ dbt.type_string() ~ ')') }}, ''
-        ) as transaction_id
+        {{ segments.blank_to_null('cast(transaction_id as ' ~ dbt.type_string() ~ ')') }}
+            as transaction_id
     from {{ ref('stg_input__raw_transactions') }}
 
 ),
@@ -36,12 +35,9 @@ loaded_ids as (
         select distinct loaded.transaction_id
         from (
             select
-                nullif(
-                    {{ segments.trim_text(
-                        'cast(transaction_id as ' ~ dbt.type_string() ~ ')'
-                    ) }},
-                    ''
-                ) as transaction_id
+                {{ segments.blank_to_null(
+                    'cast(transaction_id as ' ~ dbt.type_string() ~ ')'
+                ) }} as transaction_id
             from ({{ segments.read_loaded_transaction_ids() }}) as loaded_file
         ) as loaded
         inner join raw_transactions
