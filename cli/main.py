@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli import __version__, docs_cmd, test_cmd
+from cli import __version__, dbt_runner, docs_cmd, test_cmd
 from cli import backfill as backfill_cmd
 from cli import build as build_cmd
 from cli import export as export_cmd
@@ -35,12 +35,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="Show full tracebacks on errors; dbt logs every query to .segments/logs/dbt.log.",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     _state["debug"] = debug
+    dbt_runner.debug_log = debug
 
 
 app.command("build")(build_cmd.build)

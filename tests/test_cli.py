@@ -633,6 +633,16 @@ def test_dbt_command_is_an_argument_list(tmp_path: Path) -> None:
     assert "--vars" not in args
 
 
+def test_dbt_logs_every_query_to_its_file_only_with_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = dbt_runner.dbt_command("build", Workdir(tmp_path), {})
+    assert args[args.index("--log-level-file") + 1] == "info"
+    monkeypatch.setattr(dbt_runner, "debug_log", True)
+    args = dbt_runner.dbt_command("build", Workdir(tmp_path), {})
+    assert args[args.index("--log-level-file") + 1] == "debug"
+
+
 def test_only_vars_the_project_reads_from_the_environment_go_in_vars(tmp_path: Path) -> None:
     dbt_vars = {
         "transactions_path": "/data/tx.csv",
