@@ -5,7 +5,9 @@
     `invalid: <problem>`, and fails when any is invalid.
 -#}
 {% macro check_dynamic_segments(definitions=none) %}
-    {%- set definitions = segments.build_var('dynamic_segments', []) if definitions is none else definitions -%}
+    {%- if definitions is none -%}
+        {%- set definitions = segments.build_var('dynamic_segments', []) -%}
+    {%- endif -%}
     {%- set seen = [] -%}
     {%- set invalid = [] -%}
     {%- for definition in definitions -%}
