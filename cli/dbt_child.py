@@ -10,6 +10,7 @@ which is less than dbt writes by itself:
   itself (dbt's own artifact, from the run's results), and `failed_test_messages.json`:
   the `meta.error_message` of each failed test, which the CLI shows instead of dbt's
   "Got N results".
+- It collects cyclic garbage less often than Python's default (`tune_garbage_collector`).
 - It ends with the interpreter's exit functions (dbt-duckdb closes, and so checkpoints,
   its database there) and `os._exit`, skipping the teardown of dbt's thousands of
   modules and objects (a third of a second).
@@ -20,6 +21,7 @@ Exit codes are dbt's: 0 success, 1 a node failed, 2 dbt could not run.
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import sys
@@ -29,11 +31,31 @@ from typing import Any
 RESULTS_FOLDER_ENV = "SEGMENTS_DBT_RESULTS"
 RUN_RESULTS = "run_results.json"
 FAILED_TEST_MESSAGES = "failed_test_messages.json"
+# Allocations before a young collection (Python: 700), young collections before a middle
+# one (10), middle collections before a full one (10): see tune_garbage_collector.
+GC_YOUNG_THRESHOLD = 20_000
+GC_MIDDLE_THRESHOLD = 50
+GC_OLD_THRESHOLD = 1_000
+
+
+def tune_garbage_collector() -> None:
+    """Collect cyclic garbage less often than Python's default.
+
+    Importing dbt (130,000 objects) and loading the parsed project create objects that
+    live as long as the process; with Python's thresholds (700, 10, 10) the collector
+    walks them again and again. Young objects are still collected, and what the import
+    made is frozen out of every later collection (see `run`). The process ends with its
+    command, so little can accumulate: a build's peak memory grows by about 5% (17 MB at
+    1M transactions) and its CPU time falls by about 1 s (docs/benchmarks.md).
+    """
+    gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, GC_OLD_THRESHOLD)
 
 
 def run(argv: list[str]) -> int:
     """Run dbt with `argv`; write the results the CLI reads; return dbt's exit code."""
     from dbt.cli.main import dbtRunner
+
+    gc.freeze()  # dbt's modules and classes: never garbage, never walked again
 
     outcome = dbtRunner().invoke(argv)
     folder = os.environ.get(RESULTS_FOLDER_ENV)
@@ -71,6 +93,7 @@ def write_results(result: Any, folder: Path) -> None:
 
 
 def main() -> None:
+    tune_garbage_collector()
     code = run(sys.argv[1:])
     # What normal interpreter exit would run first: dbt-duckdb closes its database.
     atexit._run_exitfuncs()
