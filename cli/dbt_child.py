@@ -1,5 +1,9 @@
 """The dbt process the CLI starts: `python -P -m cli.dbt_child <dbt arguments>`.
 
+Started by the console script before the CLI itself as `python -P -m cli.dbt_child
+--await-args`, it imports dbt and then reads its arguments, environment and folder as one
+JSON line on standard input (cli.launch, cli.dbt_runner).
+
 It runs dbt's own command line in-process (`dbtRunner`, the same commands, flags, output
 and exit codes as the `dbt` executable) and then writes what the CLI reads of the run,
 which is less than dbt writes by itself:
@@ -29,6 +33,12 @@ from pathlib import Path
 from typing import Any
 
 RESULTS_FOLDER_ENV = "SEGMENTS_DBT_RESULTS"
+# How the CLI starts this process: `sys.executable` and these arguments. -P: the working
+# folder (the child's cwd) is not put on the module path, so nothing in it can shadow a
+# module.
+COMMAND = ("-P", "-m", "cli.dbt_child")
+# Started early by the console script: import dbt, then read the arguments (cli.launch).
+AWAIT_ARGS = "--await-args"
 RUN_RESULTS = "run_results.json"
 FAILED_TEST_MESSAGES = "failed_test_messages.json"
 # Allocations before a young collection (Python: 700), young collections before a middle
@@ -92,9 +102,31 @@ def write_results(result: Any, folder: Path) -> None:
     (folder / FAILED_TEST_MESSAGES).write_text(json.dumps(messages, indent=2), encoding="utf-8")
 
 
+def await_request() -> list[str] | None:
+    """Import dbt, then read what to run from standard input (`cli.launch`): one JSON line
+    with `argv` (dbt's arguments), `env` (the whole environment) and `cwd`. None at end of
+    input: the command did not need dbt."""
+    import dbt.cli.main  # noqa: F401  (the import this process was started early for)
+
+    line = sys.stdin.readline()
+    if not line.strip():
+        return None
+    request = json.loads(line)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    return [str(arg) for arg in request["argv"]]
+
+
 def main() -> None:
     tune_garbage_collector()
-    code = run(sys.argv[1:])
+    if sys.argv[1:] == [AWAIT_ARGS]:
+        argv = await_request()
+        if argv is None:
+            os._exit(0)
+    else:
+        argv = sys.argv[1:]
+    code = run(argv)
     # What normal interpreter exit would run first: dbt-duckdb closes its database.
     atexit._run_exitfuncs()
     sys.stdout.flush()

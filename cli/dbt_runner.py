@@ -1,8 +1,9 @@
 """Run dbt as a subprocess and explain its failures in one line.
 
 dbt runs in a child process (`cli.dbt_child`) with an argument list (never a shell
-string). dbt's in-process `dbtRunner` is not called from the CLI's own process because it
-keeps the DuckDB file locked after it returns. Statuses come from `run_results.json`,
+string): the one the console script started early (cli.launch), else a new one. dbt's
+in-process `dbtRunner` is not called from the CLI's own process because it keeps the
+DuckDB file locked after it returns. Statuses come from `run_results.json`,
 never from scraping dbt's output; for a build or a test the child writes that file
 itself, and dbt skips its other artifacts (see cli.dbt_child).
 """
@@ -19,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cli import dbt_child
+from cli import dbt_child, launch
 from cli.errors import SegmentsError
 from cli.project import Workdir, project_dir
 
-# -P: the working folder (the child's cwd) is not put on the module path, so nothing in it
-# can shadow a module.
-DBT_CHILD = ["-P", "-m", "cli.dbt_child"]
+DBT_CHILD = list(dbt_child.COMMAND)
 # The commands whose results the CLI reads: the child writes them, and dbt skips its
 # manifest.json (see cli.dbt_child).
 OWN_RESULTS = ("build", "test")
@@ -193,19 +192,10 @@ def run_dbt(
     for stale in (run_results, workdir.target_path / dbt_child.FAILED_TEST_MESSAGES):
         stale.unlink(missing_ok=True)
     args = dbt_command(command, workdir, dbt_vars, target, selection)
+    environment = dbt_environment(workdir, {**var_environment(dbt_vars), **(env or {})}, command)
     lines: list[str] = []
     try:
-        with subprocess.Popen(
-            args,
-            cwd=workdir.root,
-            env=dbt_environment(workdir, {**var_environment(dbt_vars), **(env or {})}, command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        ) as process:
+        with _start(args, workdir.root, environment) as process:
             assert process.stdout is not None
             try:
                 for line in process.stdout:
@@ -223,6 +213,34 @@ def run_dbt(
     output = "".join(lines)
     workdir.dbt_output_log.write_text(output, encoding="utf-8")
     return DbtRun(command, returncode, output, _read_results(run_results), workdir)
+
+
+def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """The dbt process for `args`: the one the console script started early and that has
+    imported dbt meanwhile (cli.launch), sent its arguments, environment and folder; else
+    a new one."""
+    waiting = launch.take()
+    if waiting is not None:
+        assert waiting.stdin is not None
+        request = {"argv": args[1 + len(DBT_CHILD) :], "env": env, "cwd": str(cwd)}
+        try:
+            waiting.stdin.write(json.dumps(request) + "\n")
+            waiting.stdin.close()
+            return waiting
+        except OSError:  # it is gone: start another
+            waiting.kill()
+            waiting.wait()
+    return subprocess.Popen(
+        args,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
 
 
 def _read_results(path: Path) -> list[dict[str, Any]]:

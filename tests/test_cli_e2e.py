@@ -43,7 +43,8 @@ AS_OF = "1998-07-01"
 def segments(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `segments ARGS...` with the same `cli` package these tests import."""
+    """Run `segments ARGS...` as the console script does (cli.launch), with the same `cli`
+    package these tests import."""
     env = {
         **{key: value for key, value in os.environ.items() if key != "SEGMENTS_WORKDIR"},
         **(env or {}),
@@ -51,7 +52,7 @@ def segments(
     package_root = str(Path(cli.__file__).absolute().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli.launch", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

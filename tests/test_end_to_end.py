@@ -22,7 +22,7 @@ HEADER = ["transaction_id", "customer_id", "transaction_at", "amount", "status",
 
 def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli.launch", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -93,7 +93,7 @@ def segments(
     if settings is not None:
         env["SEGMENTS_PG_SCHEMA"] = settings.schema
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli.launch", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -312,7 +312,7 @@ segments:
 
 def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli.launch", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

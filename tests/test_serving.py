@@ -364,7 +364,7 @@ def test_a_brief_reader_of_the_build_database_does_not_fail_the_build(built: Pat
         process = subprocess.Popen(
             [
                 # --debug: dbt logs its connections, which the wait below looks for.
-                *(sys.executable, "-m", "cli.main", "--debug", "build", "--workdir", str(built)),
+                *(sys.executable, "-m", "cli.launch", "--debug", "build", "--workdir", str(built)),
                 *("--transactions", str(tx), "--as-of", AS_OF, "--profiles"),
             ],
             cwd=built,

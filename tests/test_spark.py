@@ -113,7 +113,7 @@ def segments(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     package_root = str(Path(cli.__file__).absolute().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
+        [sys.executable, "-m", "cli.launch", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
