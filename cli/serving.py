@@ -106,7 +106,6 @@ def publish(
     temporary = [temp_database, Path(f"{temp_database}.wal"), *temp_parquet.values()]
     try:
         rows = _write_copies(folder.database, temp_database, temp_parquet, views_read_marts)
-        _fsync(temp_database)
         for mart in rows:
             os.replace(temp_parquet[mart], paths.parquet(mart))
         os.replace(temp_database, paths.database)
@@ -144,11 +143,13 @@ def _write_copies(
     takes the build's write lock; the connection is closed before anything is swapped in.
     The Parquet files are written from the build database on a second cursor, in a second
     thread, while the first makes the DuckDB file: the two copies share the cores instead
-    of following each other. When every mart is a table of the build database, or a view
-    reading other marts (always after a DuckDB build), the DuckDB file is a copy of the
-    build database's file with everything but the marts dropped (`_copy_database`);
-    otherwise (a Spark build's marts are views over its warehouse) each mart is written as
-    a new table.
+    of following each other. Every file is flushed to disk (fsync) before this returns,
+    each while the next is written (at 10M transactions each large file takes 0.1 to
+    0.15 s to flush, waiting on the disk, not on the cores). When every mart is a table of
+    the build database, or a view reading other marts (always after a DuckDB build), the
+    DuckDB file is a copy of the build database's file with everything but the marts
+    dropped (`_copy_database`); otherwise (a Spark build's marts are views over its
+    warehouse) each mart is written as a new table.
     """
     with duckdb.connect(":memory:") as con:
         con.execute(f"attach {_sql_string(build_database)} as build (read_only)")
@@ -159,13 +160,17 @@ def _write_copies(
             # Row order is not part of any mart (no mart is sorted), and a Parquet writer
             # that need not keep it does less work.
             cursor.execute("set session preserve_insertion_order = false")
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                written = pool.submit(_write_parquet, cursor, parquet)
+            with (
+                ThreadPoolExecutor(max_workers=1) as pool,
+                ThreadPoolExecutor(max_workers=len(parquet) + 1) as flushes,
+            ):
+                written = pool.submit(_write_parquet, cursor, parquet, flushes)
                 try:
                     if copy_file:
                         _copy_database(build_database, temp_database, present)
                     else:
                         _write_database(con, temp_database, present)
+                    _fsync(temp_database)
                     rows = written.result()
                 except BaseException:
                     cursor.interrupt()  # do not wait for Parquet files about to be removed
@@ -247,14 +252,21 @@ def _write_database(con: duckdb.DuckDBPyConnection, path: Path, marts: list[str]
     con.execute("detach serving")
 
 
-def _write_parquet(cursor: duckdb.DuckDBPyConnection, parquet: dict[str, Path]) -> dict[str, int]:
+def _write_parquet(
+    cursor: duckdb.DuckDBPyConnection, parquet: dict[str, Path], flushes: ThreadPoolExecutor
+) -> dict[str, int]:
+    """Write each mart's Parquet file; each is flushed to disk in `flushes` while the next
+    is written, and all are flushed when this returns."""
     rows: dict[str, int] = {}
+    flushed = []
     for mart, path in parquet.items():
         copied = cursor.execute(
             f"copy build.main.{_identifier(mart)} to {_sql_string(path)} (format parquet)"
         ).fetchone()
         rows[mart] = int(copied[0]) if copied else 0
-        _fsync(path)
+        flushed.append(flushes.submit(_fsync, path))
+    for flush in flushed:
+        flush.result()
     return rows
 
 
