@@ -56,7 +56,7 @@ def tune_garbage_collector() -> None:
     walks them again and again. Young objects are still collected, and what the import
     made is frozen out of every later collection (see `run`). The process ends with its
     command, so little can accumulate: a build's peak memory grows by about 5% (17 MB at
-    1M transactions) and its CPU time falls by about 1 s (docs/benchmarks.md).
+    1M transactions) and it takes about half a second less (docs/benchmarks.md, item 18).
     """
     gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, GC_OLD_THRESHOLD)
 
