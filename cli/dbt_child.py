@@ -28,6 +28,7 @@ import atexit
 import gc
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,24 @@ FAILED_TEST_MESSAGES = "failed_test_messages.json"
 GC_YOUNG_THRESHOLD = 20_000
 GC_MIDDLE_THRESHOLD = 50
 GC_OLD_THRESHOLD = 1_000
+
+
+def start(
+    arguments: list[str], *, stdin: int, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.Popen[str]:
+    """Start this module as a process with `arguments` (dbt's, or AWAIT_ARGS); its output
+    and errors are one stream of text lines for the CLI to read."""
+    return subprocess.Popen(
+        [sys.executable, *COMMAND, *arguments],
+        cwd=cwd,
+        env=env,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
 
 
 def tune_garbage_collector() -> None:

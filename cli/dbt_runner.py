@@ -219,10 +219,11 @@ def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[
     """The dbt process for `args`: the one the console script started early and that has
     imported dbt meanwhile (cli.launch), sent its arguments, environment and folder; else
     a new one."""
+    dbt_args = args[1 + len(DBT_CHILD) :]  # after `python -P -m cli.dbt_child`
     waiting = launch.take()
     if waiting is not None:
         assert waiting.stdin is not None
-        request = {"argv": args[1 + len(DBT_CHILD) :], "env": env, "cwd": str(cwd)}
+        request = {"argv": dbt_args, "env": env, "cwd": str(cwd)}
         try:
             waiting.stdin.write(json.dumps(request) + "\n")
             waiting.stdin.close()
@@ -230,17 +231,7 @@ def _start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[
         except OSError:  # it is gone: start another
             waiting.kill()
             waiting.wait()
-    return subprocess.Popen(
-        args,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
+    return dbt_child.start(dbt_args, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
 
 
 def _read_results(path: Path) -> list[dict[str, Any]]:

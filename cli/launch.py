@@ -50,16 +50,7 @@ def prestart() -> None:
     # with its arguments (cli.dbt_runner.dbt_environment) and replaces this one.
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     try:
-        _prestarted = subprocess.Popen(
-            [sys.executable, *dbt_child.COMMAND, dbt_child.AWAIT_ARGS],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
+        _prestarted = dbt_child.start([dbt_child.AWAIT_ARGS], stdin=subprocess.PIPE, env=env)
     except OSError:
         _prestarted = None  # the CLI starts dbt itself when it needs it
 

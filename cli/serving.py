@@ -162,7 +162,9 @@ def _write_copies(
             cursor.execute("set session preserve_insertion_order = false")
             with (
                 ThreadPoolExecutor(max_workers=1) as pool,
-                ThreadPoolExecutor(max_workers=len(parquet) + 1) as flushes,
+                # One flush per Parquet file at once (at least one worker: a pool of none
+                # cannot be made, and a build may hold no mart).
+                ThreadPoolExecutor(max_workers=max(1, len(parquet))) as flushes,
             ):
                 written = pool.submit(_write_parquet, cursor, parquet, flushes)
                 try:

@@ -69,9 +69,9 @@ def test_a_dbt_run_uses_the_process_started_early(tmp_path: Path, early_process:
     assert process is not None, "run_dbt started a new process"
     assert process.returncode == 0
     assert process.args[-1] == dbt_child.AWAIT_ARGS
-    # The arguments, the environment and the folder it was sent: the seed is in the working
-    # folder's database (SEGMENTS_DUCKDB_PATH), the results where the CLI reads them
-    # (SEGMENTS_DBT_RESULTS), and dbt ran in the working folder.
+    # The arguments and the environment it was sent: the seed is in the working folder's
+    # database (SEGMENTS_DUCKDB_PATH), the results where the CLI reads them
+    # (SEGMENTS_DBT_RESULTS).
     assert [r["unique_id"] for r in run.results] == ["seed.segments.segment_grid"]
     assert (tmp_path / "segments.duckdb").is_file()
     assert "Running with dbt" in run.output
