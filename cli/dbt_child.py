@@ -15,8 +15,9 @@ which is less than dbt writes by itself:
   the `meta.error_message` of each failed test, which the CLI shows instead of dbt's
   "Got N results".
 - It collects cyclic garbage less often than Python's default (`tune_garbage_collector`).
-- When `SEGMENTS_DBT_SCHEMAS` names a file, dbt's JSON schemas for its project, profile
-  and credentials are read from it and kept in it (cli.schema_cache).
+- When `SEGMENTS_DBT_CACHE` names a folder, the JSON schemas dbt validates its project
+  and profile against and the code of the templates it compiles are read from it and
+  kept in it (cli.dbt_cache).
 - It ends with the interpreter's exit functions (dbt-duckdb closes, and so checkpoints,
   its database there) and `os._exit`, skipping the teardown of dbt's thousands of
   modules and objects (a third of a second).
@@ -35,7 +36,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli import schema_cache
+from cli import dbt_cache
 
 RESULTS_FOLDER_ENV = "SEGMENTS_DBT_RESULTS"
 # How the CLI starts this process: `sys.executable` and these arguments. -P: the working
@@ -90,11 +91,11 @@ def run(argv: list[str]) -> int:
 
     gc.freeze()  # dbt's modules and classes: never garbage, never walked again
 
-    cache_path = os.environ.get(schema_cache.CACHE_ENV)
-    schemas = schema_cache.install(Path(cache_path)) if cache_path else None
+    cache_folder = os.environ.get(dbt_cache.CACHE_ENV)
+    caches = dbt_cache.install(Path(cache_folder)) if cache_folder else None
     outcome = dbtRunner().invoke(argv)
-    if schemas is not None:
-        schemas.save()
+    if caches is not None:
+        caches.save()
     folder = os.environ.get(RESULTS_FOLDER_ENV)
     if folder and outcome.result is not None and hasattr(outcome.result, "results"):
         try:

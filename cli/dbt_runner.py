@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cli import dbt_child, launch, schema_cache
+from cli import dbt_cache, dbt_child, launch
 from cli.errors import SegmentsError
 from cli.project import Workdir, project_dir
 
@@ -151,13 +151,14 @@ def dbt_environment(
         # Only an appending build sets it (cli.appending); never inherited from the shell.
         SEGMENTS_NEW_TRANSACTIONS_FILES="",
         SEGMENTS_DUCKDB_PATH=str(workdir.database),
-        SEGMENTS_DBT_SCHEMAS=str(workdir.target_path / schema_cache.FILE_NAME),
         SEGMENTS_SPARK_WAREHOUSE=str(workdir.spark_warehouse),
         SEGMENTS_SPARK_METASTORE=str(workdir.spark_metastore),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
         PYTHONUNBUFFERED="1",
     )
+    # What dbt works out in every process, kept beside its parse cache (cli.dbt_cache).
+    env[dbt_cache.CACHE_ENV] = str(workdir.target_path)
     env.update(extra or {})
     return env
 
