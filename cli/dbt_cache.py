@@ -122,6 +122,14 @@ def _write_atomically(path: Path, content: bytes) -> None:
             temporary.unlink(missing_ok=True)
 
 
+def _stored(content: Any, key: str, field: str) -> dict[Any, Any]:
+    """The entries under `field` of a file's content written for `key`; none otherwise."""
+    if not isinstance(content, dict) or content.get("key") != key:
+        return {}
+    entries = content.get(field)
+    return entries if isinstance(entries, dict) else {}
+
+
 # JSON schemas --------------------------------------------------------------------------
 
 
@@ -131,11 +139,7 @@ def read_schemas(path: Path, key: str) -> dict[str, Any]:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(content, dict) or content.get("key") != key:
-        return {}
-    schemas = content.get("schemas")
-    if not isinstance(schemas, dict):
-        return {}
+    schemas = _stored(content, key, "schemas")
     return {name: schema for name, schema in schemas.items() if isinstance(schema, dict)}
 
 
@@ -176,11 +180,7 @@ def read_templates(path: Path, key: str) -> dict[str, CodeType]:
         content = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(content, dict) or content.get("key") != key:
-        return {}
-    code = content.get("code")
-    if not isinstance(code, dict):
-        return {}
+    code = _stored(content, key, "code")
     return {
         name: value
         for name, value in code.items()

@@ -13,22 +13,13 @@ from typing import Any
 
 import pytest
 
-from cli import dbt_cache, dbt_runner
+from cli import dbt_cache
 from cli.project import Workdir
+from tests.test_launch import build_grid_seed
 
 CREDENTIALS = "dbt.adapters.duckdb.credentials.DuckDBCredentials"
 PROJECT = "dbt.contracts.project.Project"
 PROFILE = "dbt.contracts.project.ProfileConfig"
-
-
-def seed_grid(root: Path) -> dbt_runner.DbtRun:
-    """A real dbt run (its project, profile and credentials validated): the grid seed."""
-    return dbt_runner.run_dbt(
-        "build",
-        Workdir(root),
-        {"transactions_path": str(root / "none.csv")},
-        selection=["--select", "segment_grid"],
-    )
 
 
 def kept(root: Path, name: str = dbt_cache.SCHEMAS_FILE) -> Path:
@@ -56,7 +47,7 @@ def resolve(name: str) -> Any:
 
 
 def test_a_dbt_run_keeps_the_schemas_and_templates_dbt_made(tmp_path: Path) -> None:
-    run = seed_grid(tmp_path)
+    run = build_grid_seed(tmp_path)
     assert run.ok, run.output[-2000:]
     content = json.loads(kept(tmp_path).read_text(encoding="utf-8"))
     assert content["key"] == dbt_cache.installed_key()
@@ -72,14 +63,14 @@ def test_a_dbt_run_keeps_the_schemas_and_templates_dbt_made(tmp_path: Path) -> N
 
 
 def test_the_next_run_validates_against_the_kept_schemas(tmp_path: Path) -> None:
-    assert seed_grid(tmp_path).ok
+    assert build_grid_seed(tmp_path).ok
     path = kept(tmp_path)
     content = json.loads(path.read_text(encoding="utf-8"))
     credentials = content["schemas"][CREDENTIALS]
     credentials["required"] = [*credentials.get("required", []), "kept_schema_marker"]
     path.write_text(json.dumps(content), encoding="utf-8")
 
-    run = seed_grid(tmp_path)
+    run = build_grid_seed(tmp_path)
 
     # dbt validated the profile against the schema from the file: it now requires a
     # setting no profile has.
@@ -88,14 +79,14 @@ def test_the_next_run_validates_against_the_kept_schemas(tmp_path: Path) -> None
 
 
 def test_the_next_run_runs_the_kept_templates(tmp_path: Path) -> None:
-    assert seed_grid(tmp_path).ok
+    assert build_grid_seed(tmp_path).ok
     path = kept(tmp_path, dbt_cache.TEMPLATES_FILE)
     content = marshal.loads(path.read_bytes())
     failing = compile("raise RuntimeError('kept_template_marker')", "<template>", "exec")
     content["code"] = dict.fromkeys(content["code"], failing)
     path.write_bytes(marshal.dumps(content))
 
-    run = seed_grid(tmp_path)
+    run = build_grid_seed(tmp_path)
 
     # dbt ran the code from the file, not code compiled again from the templates.
     assert not run.ok
@@ -121,7 +112,7 @@ def test_files_for_another_installation_or_unreadable_are_written_again(
         failing = compile("raise RuntimeError('kept_template_marker')", "<template>", "exec")
         code.write_bytes(marshal.dumps({"key": other, "code": {"a" * 64: failing}}))
 
-    run = seed_grid(tmp_path)
+    run = build_grid_seed(tmp_path)
 
     assert run.ok, run.output[-2000:]
     content = json.loads(schemas.read_text(encoding="utf-8"))
