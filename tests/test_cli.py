@@ -636,6 +636,8 @@ def test_dbt_command_is_an_argument_list(tmp_path: Path) -> None:
 def test_dbt_logs_every_query_to_its_file_only_with_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Each command sets it (an earlier in-process `segments --debug` leaves it set).
+    monkeypatch.setattr(dbt_runner, "debug_log", False)
     args = dbt_runner.dbt_command("build", Workdir(tmp_path), {})
     assert args[args.index("--log-level-file") + 1] == "info"
     monkeypatch.setattr(dbt_runner, "debug_log", True)
