@@ -173,9 +173,9 @@ def keep_schemas(path: Path, key: str) -> Kept | None:
 # Compiled templates --------------------------------------------------------------------
 
 
-def read_templates(path: Path, key: str) -> dict[str, CodeType]:
-    """The compiled templates `path` holds for `key`; none if it cannot be read or is
-    for another."""
+def read_code(path: Path, key: str) -> dict[str, CodeType]:
+    """The compiled code `path` holds for `key` (templates here, generated sources in
+    cli.code_cache); none if it cannot be read or is for another."""
     try:
         content = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -188,10 +188,15 @@ def read_templates(path: Path, key: str) -> dict[str, CodeType]:
     }
 
 
-def save_templates(kept: Kept) -> None:
+def save_code(kept: Kept, limit: int) -> None:
+    """Write `kept`'s code when it made any, at most `limit` entries (see Kept.entries)."""
     if kept.made:
-        content = {"key": kept.key, "code": kept.entries(MAX_TEMPLATES)}
+        content = {"key": kept.key, "code": kept.entries(limit)}
         _write_atomically(kept.path, marshal.dumps(content))
+
+
+def save_templates(kept: Kept) -> None:
+    save_code(kept, MAX_TEMPLATES)
 
 
 def template_name(environment: Any, source: str) -> str:
@@ -241,7 +246,7 @@ def keep_templates(path: Path, key: str) -> Kept | None:
     if environment_class is None:
         return None
     compile_template = environment_class.compile
-    kept = Kept(path, key, read_templates(path, key))
+    kept = Kept(path, key, read_code(path, key))
 
     def compile(
         self: Any,

@@ -147,12 +147,12 @@ def test_reading_ignores_what_this_module_did_not_write_for_this_key(tmp_path: P
 
     path = tmp_path / "templates.marshal"
     code = compile("x = 1", "<template>", "exec")
-    assert dbt_cache.read_templates(path, "k") == {}  # no file
+    assert dbt_cache.read_code(path, "k") == {}  # no file
     for content in (b"not marshal", marshal.dumps([1]), marshal.dumps({"key": "other"})):
         path.write_bytes(content)
-        assert dbt_cache.read_templates(path, "k") == {}, content
+        assert dbt_cache.read_code(path, "k") == {}, content
     path.write_bytes(marshal.dumps({"key": "k", "code": {"a": code, "b": "not code"}}))
-    assert dbt_cache.read_templates(path, "k") == {"a": code}
+    assert dbt_cache.read_code(path, "k") == {"a": code}
 
 
 def test_a_file_is_written_only_when_something_was_made_and_never_fails(
