@@ -16,7 +16,11 @@ which is less than dbt writes by itself:
   "Got N results".
 - It collects cyclic garbage less often than Python's default (`tune_garbage_collector`),
   and has mashumaro write the serialization code of the classes dbt imports when it is
-  first needed, not during the import (`compile_serializers_lazily`).
+  first needed, not during the import (`compile_serializers_lazily`), and takes the code
+  of the sources dbt's classes generate from a file kept with the installation
+  (cli.code_cache).
+- It drops the debug events no logger writes before dbt formats them
+  (`skip_unwritten_events`).
 - When `SEGMENTS_DBT_CACHE` names a folder, the JSON schemas dbt validates its project
   and profile against and the code of the templates it compiles are read from it and
   kept in it (cli.dbt_cache).
@@ -38,7 +42,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli import dbt_cache
+from cli import code_cache, dbt_cache
 
 RESULTS_FOLDER_ENV = "SEGMENTS_DBT_RESULTS"
 # How the CLI starts this process: `sys.executable` and these arguments. -P: the working
@@ -107,11 +111,65 @@ def compile_serializers_lazily() -> None:
         BaseConfig.lazy_compilation = True
 
 
+# Event levels below every logger's: DEBUG and TEST, which dbt's loggers write at DEBUG.
+UNWRITTEN_LEVELS = ("debug", "test")
+
+
+def skip_unwritten_events() -> bool:
+    """Have dbt drop an event no logger will write before it formats it.
+
+    dbt fires about 2,000 debug events per build (every query, connection and relation
+    cache change). Each is turned into a protobuf message (`ParseDict`, pure Python) and
+    formatted as a line for each logger, whose Python logger then drops it below its
+    level. With the log file and the console at info or above (the CLI's default; with
+    `--debug` the file takes every event, and nothing is dropped here), an event at debug
+    or test level is dropped first, unless a callback other than dbt's own tracking of
+    behaviour-change warnings (which reads only those warnings) might want it, warnings
+    must be raised as errors for it, or it is a print event (always written). Returns
+    whether dbt's event manager was found.
+    """
+    try:
+        from dbt import tracking
+        from dbt_common.events import event_manager, logger
+    except ImportError:
+        return False
+    # Events every logger writes, whatever its level (dbt_common's logger).
+    always_written = frozenset(getattr(logger, "PRINT_EVENT_NAMES", ("PrintEvent",)))
+    manager_class = getattr(event_manager, "EventManager", None)
+    fire_event = getattr(manager_class, "fire_event", None)
+    known_callbacks = {getattr(tracking, "track_behavior_change_warn", None)} - {None}
+    if fire_event is None:
+        return False
+
+    def fire_written_event(
+        self: Any,
+        e: Any,
+        level: Any = None,
+        node: Any = None,
+        force_warn_or_error_handling: bool = False,
+    ) -> None:
+        if (
+            not force_warn_or_error_handling
+            and (level.value if level is not None else e.level_tag().value) in UNWRITTEN_LEVELS
+            and type(e).__name__ not in always_written
+            and all(callback in known_callbacks for callback in self.callbacks)
+            and all(
+                getattr(each, "level", "debug") not in UNWRITTEN_LEVELS for each in self.loggers
+            )
+        ):
+            return
+        fire_event(self, e, level, node, force_warn_or_error_handling)
+
+    manager_class.fire_event = fire_written_event
+    return True
+
+
 def run(argv: list[str]) -> int:
     """Run dbt with `argv`; write the results the CLI reads; return dbt's exit code."""
     from dbt.cli.main import dbtRunner
 
     gc.freeze()  # dbt's modules and classes: never garbage, never walked again
+    skip_unwritten_events()
 
     cache_folder = os.environ.get(dbt_cache.CACHE_ENV)
     caches = dbt_cache.install(Path(cache_folder)) if cache_folder else None
@@ -168,9 +226,17 @@ def await_request() -> list[str] | None:
     return [str(arg) for arg in request["argv"]]
 
 
+def keep_generated_code() -> code_cache.KeptCode | None:
+    """Keep the code of the sources dbt's classes generate (cli.code_cache), unless
+    `SEGMENTS_CODE_CACHE` is set empty."""
+    folder = code_cache.folder_from_environment()
+    return code_cache.keep(folder) if folder is not None else None
+
+
 def main() -> None:
     tune_garbage_collector()
     compile_serializers_lazily()
+    kept_code = keep_generated_code()
     if sys.argv[1:] == [AWAIT_ARGS]:
         argv = await_request()
         if argv is None:
@@ -178,6 +244,8 @@ def main() -> None:
     else:
         argv = sys.argv[1:]
     code = run(argv)
+    if kept_code is not None:
+        kept_code.save()
     # What normal interpreter exit would run first: dbt-duckdb closes its database.
     atexit._run_exitfuncs()
     sys.stdout.flush()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
+
+from cli import dbt_child
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,3 +67,75 @@ def test_serialization_code_is_written_on_first_use_and_is_the_same() -> None:
     for key in ("schema", "schema_back", "config", "dbt_json_schema"):
         assert lazy[key] == eager[key], key
     assert lazy["schema"]["properties"]["a"] == {"minimum": 1}
+
+
+@pytest.fixture
+def event_manager(monkeypatch: pytest.MonkeyPatch):
+    """A dbt event manager with `skip_unwritten_events` installed for this test only, one
+    logger at `level` writing to a text stream, and a count of the events turned into
+    messages."""
+    from dbt_common.events import event_manager as module
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.logger import LineFormat, LoggerConfig
+
+    monkeypatch.setattr(module.EventManager, "fire_event", module.EventManager.fire_event)
+    made = []
+    real = module.msg_from_base_event
+
+    def counted(event, level=None):
+        made.append(type(event).__name__)
+        return real(event, level=level)
+
+    monkeypatch.setattr(module, "msg_from_base_event", counted)
+    assert dbt_child.skip_unwritten_events()
+
+    def manager(level: EventLevel, callbacks: tuple = ()):
+        stream = io.StringIO()
+        events = module.EventManager()
+        events.add_logger(
+            LoggerConfig(
+                name=f"test-{uuid.uuid4().hex}",
+                line_format=LineFormat.PlainText,
+                level=level,
+                output_stream=stream,
+            )
+        )
+        events.callbacks = list(callbacks)
+        return events, stream
+
+    return manager, made
+
+
+def test_an_event_no_logger_writes_is_dropped_before_it_is_formatted(event_manager) -> None:
+    from dbt.adapters.events.types import SQLQuery
+    from dbt.tracking import track_behavior_change_warn
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.types import Note, PrintEvent
+
+    manager, made = event_manager
+    query = SQLQuery(conn_name="c", sql="select 'query_marker'", node_info={})
+
+    # Loggers at info, and only dbt's own callback: a debug event is never made.
+    events, stream = manager(EventLevel.INFO, (track_behavior_change_warn,))
+    events.fire_event(query)
+    events.fire_event(Note(msg="note_marker"), level=EventLevel.DEBUG)
+    assert made == []
+    # Info events, and print events at any level, are written as before.
+    events.fire_event(Note(msg="info_marker"))
+    events.fire_event(PrintEvent(msg="print_marker"), level=EventLevel.DEBUG)
+    assert made == ["Note", "PrintEvent"]
+    written = stream.getvalue()
+    assert "info_marker" in written and "print_marker" in written
+    assert "query_marker" not in written and "note_marker" not in written
+
+    # A logger at debug (`--debug`) writes the debug events.
+    events, stream = manager(EventLevel.DEBUG)
+    events.fire_event(query)
+    assert "query_marker" in stream.getvalue()
+
+    # Any other callback gets every event, written or not.
+    received = []
+    events, stream = manager(EventLevel.INFO, (received.append,))
+    events.fire_event(query)
+    assert [msg.info.name for msg in received] == ["SQLQuery"]
+    assert "query_marker" not in stream.getvalue()
