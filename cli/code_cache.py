@@ -12,7 +12,9 @@ The dbt process (cli.dbt_child) installs `keep` before it imports dbt: the `exec
 one that takes the code of a source from `python_code.marshal` (Python's `marshal`
 format, keyed by a SHA-256 of the source and of the compiler flags `exec` would use) or
 compiles it as `exec` would and keeps it. The same globals and locals get the same code,
-so the classes are the same.
+so the classes are the same. A source naming something with 32 hex digits (mashumaro
+names some helpers with a random UUID) differs in every process: it is compiled, never
+kept.
 
 The file is kept with the installation's compiled modules, in the `__pycache__` folder
 beside this module (or in the folder `SEGMENTS_CODE_CACHE` names; set it empty to keep
@@ -31,6 +33,7 @@ import contextlib
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,9 +46,12 @@ from cli.dbt_cache import Kept, read_code, save_code
 FOLDER_ENV = "SEGMENTS_CODE_CACHE"
 DEFAULT_FOLDER = Path(__file__).resolve().parent / "__pycache__"
 CODE_FILE = "python_code.marshal"
-# Sources kept at most: past it, a process keeps only the code it used (an import and a
-# build use about 1,800).
+# Sources kept at most: past it, a process keeps only the code it used (a build uses
+# about 1,500).
 MAX_SOURCES = 20_000
+# A name made new in every process: mashumaro names some helpers with a random UUID's 32
+# hex digits. A source holding one is never the same twice, so it is compiled, not kept.
+PER_PROCESS_NAME = re.compile(r"[0-9a-f]{32}")
 # The compiler flags of `from __future__` imports, which `exec` passes on from its caller.
 FUTURE_FLAGS = 0
 for _feature in __future__.all_feature_names:
@@ -99,10 +105,13 @@ def caching_exec(kept: Kept) -> Callable[..., None]:
             builtins.exec(source, globals, locals, **kwargs)
             return
         flags = caller.f_code.co_flags & FUTURE_FLAGS
-        code = kept.get(
-            source_name(source, flags),
-            lambda: compile(source, "<string>", "exec", flags, dont_inherit=True),
-        )
+        if PER_PROCESS_NAME.search(source):
+            code = compile(source, "<string>", "exec", flags, dont_inherit=True)
+        else:
+            code = kept.get(
+                source_name(source, flags),
+                lambda: compile(source, "<string>", "exec", flags, dont_inherit=True),
+            )
         builtins.exec(code, globals, locals)
 
     return exec_

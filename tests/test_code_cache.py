@@ -50,6 +50,20 @@ def test_a_dbt_run_keeps_the_code_its_classes_generated(tmp_path: Path, code_fol
     assert any("to_dict" in name for name in functions)
 
 
+def test_the_next_run_finds_all_its_code_kept(tmp_path: Path, code_folder: Path) -> None:
+    # The first run parses the project; the second loads it, with classes of its own.
+    assert build_grid_seed(tmp_path / "work").ok
+    assert build_grid_seed(tmp_path / "work").ok
+    path = code_folder / code_cache.CODE_FILE
+    first = path.read_bytes()
+    path.touch()
+    written = path.stat().st_mtime_ns
+    assert build_grid_seed(tmp_path / "work").ok
+    # Nothing new to keep: the sources that differ in every process were not kept.
+    assert path.stat().st_mtime_ns == written
+    assert path.read_bytes() == first
+
+
 def test_the_next_run_runs_the_kept_code(tmp_path: Path, code_folder: Path) -> None:
     assert build_grid_seed(tmp_path / "work").ok
     path = code_folder / code_cache.CODE_FILE
@@ -138,6 +152,19 @@ def test_kept_code_is_compiled_as_exec_compiles_it_in_its_caller(tmp_path: Path)
     builtins.exec(caller(source, annotations), again)
     assert len(kept.made) == 2
     assert again["namespace"]["f"].__code__ is postponed["namespace"]["f"].__code__
+
+
+def test_a_source_with_a_per_process_name_is_run_not_kept() -> None:
+    kept = Kept(Path("unused"), "k", {})
+    exec_ = code_cache.caching_exec(kept)
+    name = "helper_4f0c2b9e8d7a41c3b5e6f7a8b9c0d1e2"  # as mashumaro names some helpers
+    source = f"def f(x: undefined_name):\n    return x\n{name} = f\n"
+    namespace: dict = {"exec_": exec_}
+    flags = __future__.annotations.compiler_flag
+    builtins.exec(compile(f"ns = {{}}\nexec_({source!r}, ns)", "<c>", "exec", flags), namespace)
+    assert namespace["ns"][name](3) == 3
+    assert namespace["ns"]["f"].__annotations__ == {"x": "undefined_name"}
+    assert kept.made == {}
 
 
 def test_exec_without_namespaces_runs_in_its_callers() -> None:
