@@ -37,7 +37,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
 from cli.dbt_cache import Kept, read_code, save_code
@@ -105,13 +105,14 @@ def caching_exec(kept: Kept) -> Callable[..., None]:
             builtins.exec(source, globals, locals, **kwargs)
             return
         flags = caller.f_code.co_flags & FUTURE_FLAGS
+
+        def compiled() -> CodeType:
+            return compile(source, "<string>", "exec", flags, dont_inherit=True)
+
         if PER_PROCESS_NAME.search(source):
-            code = compile(source, "<string>", "exec", flags, dont_inherit=True)
+            code = compiled()
         else:
-            code = kept.get(
-                source_name(source, flags),
-                lambda: compile(source, "<string>", "exec", flags, dont_inherit=True),
-            )
+            code = kept.get(source_name(source, flags), compiled)
         builtins.exec(code, globals, locals)
 
     return exec_
@@ -125,21 +126,15 @@ def patch_module(module: ModuleType, marker: str, exec_: Callable[..., None]) ->
     return True
 
 
-class KeptCode:
-    """The code one process keeps; `save` writes what it compiled."""
-
-    def __init__(self, kept: Kept) -> None:
-        self.kept = kept
-
-    def save(self) -> None:
-        save_code(self.kept, MAX_SOURCES)
+def save(kept: Kept) -> None:
+    """Write the code this process compiled and did not find kept."""
+    save_code(kept, MAX_SOURCES)
 
 
-def keep(folder: Path) -> KeptCode | None:
+def keep(folder: Path) -> Kept | None:
     """Keep the code of the sources `dataclasses` and mashumaro generate in `folder`, for
-    the rest of this process; None (and both left as they are) when neither is found."""
-    import importlib
-
+    the rest of this process (`save` writes it); None (and both left as they are) when
+    neither is found."""
     key = cache_key()
     path = folder / CODE_FILE
     kept = Kept(path, key, read_code(path, key))
@@ -155,4 +150,4 @@ def keep(folder: Path) -> KeptCode | None:
         return None
     with contextlib.suppress(OSError):  # otherwise the write fails, quietly
         folder.mkdir(parents=True, exist_ok=True)
-    return KeptCode(kept)
+    return kept

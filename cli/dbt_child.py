@@ -226,7 +226,7 @@ def await_request() -> list[str] | None:
     return [str(arg) for arg in request["argv"]]
 
 
-def keep_generated_code() -> code_cache.KeptCode | None:
+def keep_generated_code() -> dbt_cache.Kept | None:
     """Keep the code of the sources dbt's classes generate (cli.code_cache), unless
     `SEGMENTS_CODE_CACHE` is set empty."""
     folder = code_cache.folder_from_environment()
@@ -245,7 +245,7 @@ def main() -> None:
         argv = sys.argv[1:]
     code = run(argv)
     if kept_code is not None:
-        kept_code.save()
+        code_cache.save(kept_code)
     # What normal interpreter exit would run first: dbt-duckdb closes its database.
     atexit._run_exitfuncs()
     sys.stdout.flush()
