@@ -297,6 +297,35 @@ def test_the_parquet_files_keep_counts_as_integers(built: Path) -> None:
             assert isinstance(total, int) and total > 0
 
 
+def test_parquet_dictionaries_stop_at_the_writers_limit(tmp_path: Path) -> None:
+    """A column with more distinct values in a row group than PARQUET_OPTIONS' dictionary
+    limit is written plain (8,000 customers, 5 rows each: DuckDB's default limit would
+    keep their dictionary); a column of few values keeps its dictionary."""
+    folder = Workdir(tmp_path)
+    with duckdb.connect(str(folder.database)) as con:
+        con.execute(
+            "create table segment_summary as"
+            " select 'C' || lpad(cast(i % 8000 as varchar), 7, '0') as customer_id,"
+            " ['Champions', 'Lost'][1 + i % 2] as segment"
+            " from range(40000) as t(i)"
+        )
+    serving.publish(folder, ["segment_summary"])
+    path = str(tmp_path / "serving" / "parquet" / "segment_summary.parquet")
+    with duckdb.connect(":memory:") as con:
+        encodings = dict(
+            con.execute(
+                "select path_in_schema, string_agg(distinct encodings, ',')"
+                " from parquet_metadata(?) group by path_in_schema",
+                [path],
+            ).fetchall()
+        )
+        customers = con.execute(
+            "select count(distinct customer_id) from read_parquet(?)", [path]
+        ).fetchone()
+    assert encodings == {"customer_id": "PLAIN", "segment": "PLAIN_DICTIONARY"}
+    assert customers == (8000,)
+
+
 def test_a_build_database_with_a_wal_is_published_with_it(built: Path, tmp_path: Path) -> None:
     """Changes still in the build database's WAL (not yet checkpointed) are published."""
     folder = copy_of_build(built, tmp_path / "work")
