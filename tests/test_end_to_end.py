@@ -13,7 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
+from cli.project import project_dir
 from tests.rfm_reference import SPEC_GRID, expected_segments
 
 AS_OF = date(1998, 7, 1)
@@ -142,6 +144,38 @@ def test_default_as_of_is_day_after_latest_transaction(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr + result.stdout
     assert mart(tmp_path, "select distinct as_of_date from customer_segments") == [(as_of,)]
     assert_matches_reference(tmp_path, tx, as_of)
+
+
+def test_segment_history_is_made_with_its_declared_columns(tmp_path: Path) -> None:
+    """On DuckDB segment_history's YAML columns are enforced: the table has the declared
+    types, and customer_id is stored uncompressed while the segment keeps DuckDB's
+    compression (docs/decisions.md)."""
+    tx = write_csv(tmp_path / "tx.csv", clean_rows(customers=15))
+    result = build(tmp_path, "--transactions", str(tx))
+    assert result.returncode == 0, result.stderr + result.stdout
+    declared = {
+        column["name"]: column["data_type"]
+        for column in yaml.safe_load(
+            (project_dir() / "models" / "marts" / "segment_history.yml").read_text(encoding="utf-8")
+        )["models"][0]["columns"]
+    }
+    columns = mart(
+        tmp_path,
+        "select column_name, lower(data_type) from information_schema.columns"
+        " where table_name = 'segment_history' order by ordinal_position",
+    )
+    assert {name: kind.replace(" ", "") for name, kind in columns} == declared
+    storage = dict(
+        mart(
+            tmp_path,
+            "select column_name, string_agg(distinct compression, ',')"
+            " from pragma_storage_info('segment_history')"
+            " where segment_type <> 'VALIDITY' and column_name in ('customer_id', 'segment')"
+            " group by column_name",
+        )
+    )
+    assert storage["customer_id"] == "Uncompressed"
+    assert storage["segment"] != "Uncompressed"
 
 
 def test_messy_csv_rejects_each_bad_row_once_and_keeps_the_rest(tmp_path: Path) -> None:

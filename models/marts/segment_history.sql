@@ -19,6 +19,7 @@
         partition_by=segments.incremental_replace_partition_by('as_of_date'),
         full_refresh=false,
         on_schema_change='append_new_columns',
+        contract={'enforced': segments.columns_declared()},
     )
 }}
 {#- A history written before the stays were stored has them added, all dates once. -#}
