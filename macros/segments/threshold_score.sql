@@ -4,6 +4,7 @@
     <= c3 scores 3, <= c4 scores 2, above c4 scores 1.
     lower_is_better = false (frequency, monetary): value >= c4 scores 5, >= c3 scores 4,
     >= c2 scores 3, >= c1 scores 2, below c1 scores 1.
+    A bigint, as the quintile scores are: the marts' types do not depend on the method.
 -#}
 {% macro threshold_score(column, cutoffs, lower_is_better, name) %}
     {%- if cutoffs is string or cutoffs is mapping or cutoffs | length != 4 -%}
@@ -25,17 +26,19 @@
             ) }}
         {%- endif -%}
     {%- endfor -%}
-    case
-        {%- if lower_is_better %}
-            {%- for cutoff in cutoffs %}
-        when {{ column }} <= {{ cutoff }} then {{ 5 - loop.index0 }}
-            {%- endfor %}
-        else 1
-        {%- else %}
-            {%- for cutoff in cutoffs | reverse %}
-        when {{ column }} >= {{ cutoff }} then {{ 5 - loop.index0 }}
-            {%- endfor %}
-        else 1
-        {%- endif %}
-    end
+    cast(
+        case
+            {%- if lower_is_better %}
+                {%- for cutoff in cutoffs %}
+            when {{ column }} <= {{ cutoff }} then {{ 5 - loop.index0 }}
+                {%- endfor %}
+            else 1
+            {%- else %}
+                {%- for cutoff in cutoffs | reverse %}
+            when {{ column }} >= {{ cutoff }} then {{ 5 - loop.index0 }}
+                {%- endfor %}
+            else 1
+            {%- endif %}
+        end
+    as {{ dbt.type_bigint() }})
 {%- endmacro %}
