@@ -61,7 +61,9 @@ Serving copy (published {published:%Y-%m-%d %H:%M} UTC, replaced after every suc
 
 Open it read-only and briefly: each build swaps in new files, and an open connection keeps
 seeing the copy it opened until it reconnects. Do not point BI tools at the build database
-({build_database}): a reader holding it makes the next build fail.
+({build_database}): a reader holding it makes the next build fail. DuckDB's read_parquet
+opens a file twice in one query, so a query over a Parquet file can fail when a build swaps
+that file in at the same moment; run it again (the DuckDB file has no such window).
 
 DuckDB CLI
   duckdb -readonly {shlex.quote(database)} -c 'select * from segment_summary'
