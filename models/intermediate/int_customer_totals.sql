@@ -21,20 +21,26 @@
 
 with
 
-transactions as (
+checked as (
 
-    select * from {{ ref('stg_input__transactions') }}
+    select * from {{ ref('stg_input__checked_transactions') }}
 
 ),
 
 classified as (
 
+    -- Every raw row, a rejected one of kind 'rejected', which no total counts. Filtering
+    -- on is_accepted instead (stg_input__transactions) makes DuckDB type each value
+    -- twice, once to test it and once to sum it: at 10M CSV rows 2.5 s of CPU more.
     select
         customer_id,
         transaction_at,
         amount,
-        {{ segments.transaction_kind('status', 'amount') }} as transaction_kind
-    from transactions
+        case
+            when is_accepted then {{ segments.transaction_kind('status', 'amount') }}
+            else 'rejected'
+        end as transaction_kind
+    from checked
     {%- if segments.as_of_date_literals() %}
         where false
     {%- endif %}
@@ -45,10 +51,11 @@ added as (
 
     select
         customer_id,
-        {{ segments.transaction_totals() }},
-        count(*) as accepted_rows
+        {{ segments.transaction_totals(rejected_rows=true) }},
+        count(case when transaction_kind <> 'rejected' then 1 end) as accepted_rows
     from classified
     group by customer_id
+    having count(case when transaction_kind <> 'rejected' then 1 end) > 0
 
 ),
 

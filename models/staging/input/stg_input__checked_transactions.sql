@@ -110,8 +110,9 @@ final as (
         *,
         -- True when rejection_reason is null, written out as the conditions the reason
         -- checks: DuckDB evaluates this conjunction several times faster than the CASE,
-        -- so stg_input__transactions and rejected_transactions filter on it and the
-        -- reason is worked out for rejected rows only. assert_raw_rows_are_staged_or_rejected
+        -- so stg_input__transactions and rejected_transactions filter on it (and
+        -- int_customer_totals counts by it) and the reason is worked out for rejected
+        -- rows only. assert_raw_rows_are_staged_or_rejected
         -- proves the two agree (every row accepted or rejected, exactly once).
         (
             transaction_id is not null
