@@ -11,6 +11,11 @@
 {#- A Parquet file is read again for each reference to raw_transactions (its id column
     and row numbers are cheap to read); a CSV scan, numbered on one thread, is kept. -#}
 {%- set read_again = segments.transactions_file_format() == 'parquet' %}
+{#- On DuckDB a CSV file's ids are read into memory on every core and numbered there, in
+    the order read (segments.read_order_numbered_in_memory); the comparison and the
+    grouping read them unnumbered. -#}
+{%- set in_memory = segments.read_order_numbered_in_memory() %}
+{%- set ids = 'ids_in_memory' if in_memory else 'raw_transactions' %}
 {#- On DuckDB the ids of one Parquet file are compared in parts read at once, one per
     thread, each sharing its first and last rows with its neighbours
     (segments.read_order_split_rows); none: one pass. -#}
@@ -18,16 +23,51 @@
 
 with
 
-raw_transactions as {{ segments.not_materialized() if read_again }} (
+{% if in_memory -%}
+    ids_in_memory as materialized (
 
-    select
-        source_file,
-        source_row_number,
-        {{ segments.blank_to_null('cast(transaction_id as ' ~ dbt.type_string() ~ ')') }}
-            as transaction_id
-    from {{ ref('stg_input__raw_transactions') }}
+        -- Without their row numbers, so the file is parsed on every core.
+        select
+            source_file,
+            {{ segments.blank_to_null('cast(transaction_id as ' ~ dbt.type_string() ~ ')') }}
+                as transaction_id
+        from {{ ref('stg_input__raw_transactions') }}
 
-),
+    ),
+
+    raw_transactions as not materialized (
+
+        -- Numbered in the order read, each file from 1 (only repeated ids need it).
+        select
+            source_file,
+            {% if segments.is_many_files(segments.new_transactions_files()
+                or segments.build_var('transactions_path')) -%}
+                read_order - min(read_order) over (partition by source_file) + 1
+            {%- else -%}
+                read_order
+            {%- endif %} as source_row_number,
+            transaction_id
+        from (
+            select
+                source_file,
+                transaction_id,
+                row_number() over () as read_order
+            from ids_in_memory
+        ) as ids_read_in_order
+
+    ),
+{%- else -%}
+    raw_transactions as {{ segments.not_materialized() if read_again }} (
+
+        select
+            source_file,
+            source_row_number,
+            {{ segments.blank_to_null('cast(transaction_id as ' ~ dbt.type_string() ~ ')') }}
+                as transaction_id
+        from {{ ref('stg_input__raw_transactions') }}
+
+    ),
+{%- endif %}
 
 loaded_ids as (
 
@@ -40,8 +80,8 @@ loaded_ids as (
                 ) }} as transaction_id
             from ({{ segments.read_loaded_transaction_ids() }}) as loaded_file
         ) as loaded
-        inner join raw_transactions
-            on loaded.transaction_id = raw_transactions.transaction_id
+        inner join {{ ids }} as new_ids
+            on loaded.transaction_id = new_ids.transaction_id
     {%- else -%}
         select cast(null as {{ dbt.type_string() }}) as transaction_id
         where false
@@ -58,7 +98,7 @@ ids_read as (
         select
             transaction_id,
             lag(transaction_id) {{ segments.read_order_window() }} as previous_transaction_id
-        from raw_transactions
+        from {{ ids }}
         where transaction_id is not null
     {%- else -%}
         {%- for part in range(split_rows | length + 1) %}
@@ -115,7 +155,7 @@ repeated_ids as (
     select
         transaction_id,
         0 as earlier_occurrences
-    from raw_transactions
+    from {{ ids }}
     where
         transaction_id is not null
         and (select id_order.ids_out_of_order from id_order) > 0
