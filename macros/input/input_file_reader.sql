@@ -24,18 +24,8 @@
 {% macro duckdb__input_file_reader(path, file_format) -%}
     {%- set scan = segments.duckdb_input_file_scan(path, file_format) -%}
     {%- if file_format == 'csv' -%}
-        {%- if segments.is_many_files(path) -%}
-        (
-            select
-                * exclude (source_scan_order),
-                source_scan_order
-                - min(source_scan_order) over (partition by source_file)
-                + 1 as source_row_position
-            from (select *, row_number() over () as source_scan_order from {{ scan }})
-        ) as input_file
-        {%- else -%}
-        (select *, row_number() over () as source_row_position from {{ scan }}) as input_file
-        {%- endif -%}
+        {{ segments.duckdb_numbered_in_read_order(scan, path, 'source_row_position') }}
+            as input_file
     {%- else -%}
         (
             select
@@ -43,6 +33,27 @@
                 file_row_number + 1 as source_row_position
             from {{ scan }}
         ) as input_file
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    DuckDB: `relation` (a scan, or a CTE holding the rows in the order read) with a column
+    `name` added, each row's 1-based position within its file (`source_file`) in the order
+    the rows are read (`preserve_insertion_order`); for several files each file's first
+    number is subtracted. `path` is what was read: a file, a glob or a list of files.
+-#}
+{% macro duckdb_numbered_in_read_order(relation, path, name) -%}
+    {%- if segments.is_many_files(path) -%}
+    (
+        select
+            * exclude (source_scan_order),
+            source_scan_order
+            - min(source_scan_order) over (partition by source_file)
+            + 1 as {{ name }}
+        from (select *, row_number() over () as source_scan_order from {{ relation }})
+    )
+    {%- else -%}
+    (select *, row_number() over () as {{ name }} from {{ relation }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -18,9 +18,19 @@
         'status', 'currency', 'quantity', 'product_id', 'category', 'channel'
     ] -%}
     {{ return(segments.read_input_file(
-        segments.new_transactions_files() or path, file_format, required, optional,
+        segments.transactions_files_read(), file_format, required, optional,
         'transactions'
     )) }}
+{% endmacro %}
+
+{#-
+    The transactions files this build reads: the new files of a build appending them
+    (new_transactions_files), else the `transactions_path` var (a file or a glob).
+-#}
+{% macro transactions_files_read() %}
+    {{ return(
+        segments.new_transactions_files() or segments.build_var('transactions_path', none)
+    ) }}
 {% endmacro %}
 
 {#-

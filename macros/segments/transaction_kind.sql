@@ -18,18 +18,14 @@
     the as-of-date path of int_customers_aggregated. The count is a count, not a sum of
     ones: a 64-bit integer on every engine (DuckDB sums integers into a 128-bit HUGEINT,
     which Parquet files and some BI drivers can only hold as a floating-point number).
-    `rejected_rows`: the rows also hold rejected ones, of kind 'rejected', left out of
-    every total.
+    Rows of any other kind (int_customer_totals' rejected rows, whose transaction_at it
+    sets to null) count in none of them.
 -#}
-{% macro transaction_totals(rejected_rows=false) -%}
+{% macro transaction_totals() -%}
     min(case when transaction_kind = 'paid' then transaction_at end) as first_purchase_at,
     max(case when transaction_kind = 'paid' then transaction_at end) as last_purchase_at,
     count(case when transaction_kind = 'paid' then 1 end) as frequency,
     sum(case when transaction_kind = 'paid' then amount else 0 end) as paid_amount,
     sum(case when transaction_kind = 'refund' then abs(amount) else 0 end) as refunded_amount,
-    {% if rejected_rows -%}
-        max(case when transaction_kind <> 'rejected' then transaction_at end)
-    {%- else -%}
-        max(transaction_at)
-    {%- endif %} as last_transaction_at
+    max(transaction_at) as last_transaction_at
 {%- endmacro %}

@@ -40,20 +40,11 @@ with
         -- Numbered in the order read, each file from 1 (only repeated ids need it).
         select
             source_file,
-            {% if segments.is_many_files(segments.new_transactions_files()
-                or segments.build_var('transactions_path')) -%}
-                read_order - min(read_order) over (partition by source_file) + 1
-            {%- else -%}
-                read_order
-            {%- endif %} as source_row_number,
+            source_row_number,
             transaction_id
-        from (
-            select
-                source_file,
-                transaction_id,
-                row_number() over () as read_order
-            from ids_in_memory
-        ) as ids_read_in_order
+        from {{ segments.duckdb_numbered_in_read_order(
+            'ids_in_memory', segments.transactions_files_read(), 'source_row_number'
+        ) }} as ids_read_in_order
 
     ),
 {%- else -%}
